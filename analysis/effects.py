@@ -54,16 +54,23 @@ def _check_prop(events: np.ndarray, n: np.ndarray) -> None:
         raise ValueError("events must be between 0 and n")
 
 
-def prop_raw(events: ArrayLike, n: ArrayLike) -> Effect:
+def prop_raw(events: ArrayLike, n: ArrayLike, add: float = 0.5) -> Effect:
     """Raw proportion ("PR").
 
-    ``p = x/n``, ``v = p(1-p)/n``.  Source: metafor ``escalc(measure="PR")``
-    (vtype "LS").  No continuity correction; ``v`` is 0 for p in {0, 1}.
+    ``p = x/n``, ``v = p(1-p)/n``.  As metafor's ``escalc(measure="PR")``
+    default (``add=1/2, to="only0"``, vtype "LS"), ``add`` is added to x
+    and to n - x (so n grows by 2*add) only in studies where x = 0 or x = n,
+    which keeps v > 0; pass ``add=0`` for the uncorrected proportion.
+    Source: metafor 3.8 ``escalc(measure="PR")``.
     """
     x, n = _f(events), _f(n)
     _check_prop(x, n)
-    p = x / n
-    return Effect(p, p * (1 - p) / n)
+    m = n - x
+    zero = (x == 0) | (m == 0)
+    x = np.where(zero, x + add, x)
+    m = np.where(zero, m + add, m)
+    p = x / (x + m)
+    return Effect(p, p * (1 - p) / (x + m))
 
 
 def prop_logit(events: ArrayLike, n: ArrayLike, add: float = 0.5) -> Effect:

@@ -245,12 +245,13 @@ class PoolResult:
     """Result of :func:`pool`.  All effects are on the analysis scale.
 
     ``i2`` is the Q-based I^2 = max(0, (Q - df)/Q) * 100 (Higgins & Thompson
-    2002, Stat Med 21:1539-1558, eq. 9).  ``i2_tau`` is metafor's I^2 for
-    random-effects models, ``100 tau2 / (tau2 + s2)`` with the "typical"
-    within-study variance ``s2 = (k-1) sum w / ((sum w)^2 - sum w^2)``,
-    ``w = 1/v`` (Higgins & Thompson 2002, eq. 9/10; metafor ``rma.uni``);
-    the two agree for DL.  ``h2`` is Q/df (Higgins & Thompson 2002, H^2);
-    ``h2_tau`` is metafor's ``(tau2 + s2)/s2``.
+    2002, Stat Med 21:1539-1558); ``h2 = Q/df`` (same paper).
+    ``i2_metafor``/``h2_metafor`` are what metafor ``rma.uni`` reports: for
+    random-effects models ``100 tau2 / (tau2 + s2)`` and ``(tau2 + s2)/s2``
+    with the "typical" within-study variance
+    ``s2 = (k-1) sum w / ((sum w)^2 - sum w^2)``, ``w = 1/v`` (Higgins &
+    Thompson 2002, section 3.3); for EE models the Q-based values.  The two
+    I^2 agree for DL whenever Q > df.
     """
 
     method: str
@@ -273,9 +274,9 @@ class PoolResult:
     q_df: int
     q_p: float
     i2: float
-    i2_tau: float
+    i2_metafor: float
     h2: float
-    h2_tau: float
+    h2_metafor: float
     pi_low: float | None
     pi_high: float | None
     weights: np.ndarray = field(repr=False)  # percent, sum to 100
@@ -288,7 +289,7 @@ class PoolResult:
         keys = [
             "method", "ci_method", "level", "k", "estimate", "se", "se_wald", "ci_low",
             "ci_high", "stat", "p", "df", "tau2", "tau", "tau2_ci_low", "tau2_ci_high",
-            "q", "q_df", "q_p", "i2", "i2_tau", "h2", "h2_tau", "pi_low", "pi_high",
+            "q", "q_df", "q_p", "i2", "i2_metafor", "h2", "h2_metafor", "pi_low", "pi_high",
         ]
         return {k: getattr(self, k) for k in keys}
 
@@ -390,11 +391,14 @@ def pool(
         i2 = 100.0 * max(0.0, (q - q_df) / q) if q > 0 else 0.0
         h2 = q / q_df
         s2_typ = (k - 1) * sw0 / (sw0 ** 2 - np.dot(w0, w0))
-        i2_tau = float(100.0 * tau2 / (tau2 + s2_typ))
-        h2_tau = float((tau2 + s2_typ) / s2_typ)
+        if method == "EE":  # metafor reports the Q-based values for EE models
+            i2_metafor, h2_metafor = float(i2), float(h2)
+        else:
+            i2_metafor = float(100.0 * tau2 / (tau2 + s2_typ))
+            h2_metafor = float((tau2 + s2_typ) / s2_typ)
         t_lo, t_hi = tau2_qprofile_ci(y, v, level)
     else:
-        q, q_df, q_p, i2, h2, i2_tau, h2_tau = 0.0, 0, math.nan, math.nan, math.nan, math.nan, math.nan
+        q, q_df, q_p, i2, h2, i2_metafor, h2_metafor = 0.0, 0, math.nan, math.nan, math.nan, math.nan, math.nan
         t_lo, t_hi = math.nan, math.nan
 
     if k >= 3:
@@ -409,7 +413,7 @@ def pool(
         ci_low=float(ci_low), ci_high=float(ci_high), stat=float(stat), p=p, df=df,
         tau2=float(tau2), tau=float(math.sqrt(tau2)), tau2_ci_low=float(t_lo),
         tau2_ci_high=float(t_hi), q=float(q), q_df=int(q_df), q_p=q_p, i2=float(i2),
-        i2_tau=float(i2_tau), h2=float(h2), h2_tau=float(h2_tau), pi_low=pi_low,
+        i2_metafor=float(i2_metafor), h2=float(h2), h2_metafor=float(h2_metafor), pi_low=pi_low,
         pi_high=pi_high, weights=100.0 * w / sw, yi=y, vi=v, labels=labs,
     )
 
