@@ -1,0 +1,33 @@
+"""Command line: ``python -m analysis {validate,build,pool} ...``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description="Tools of the review 'Ketamine for Chronic Pain'.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a data folder against its datapackage.json; never writes")
+    validate.add_argument("data_dir", nargs="?", default="data", help="the data folder (default: data)")
+    validate.set_defaults(func=lambda a: __import__("analysis.validate", fromlist=["main"]).main(a.data_dir))
+
+    build = commands.add_parser("build", help="build the book into _build/html, strictly, re-executing pages whose inputs changed")
+    build.add_argument("--root", default=".", help="the book's root folder (default: .)")
+    build.set_defaults(func=lambda a: __import__("analysis.buildtools", fromlist=["main"]).main(a.root))
+
+    try:
+        from . import cli_pool
+    except ImportError:  # the pooling command is optional until its module exists
+        cli_pool = None
+    if cli_pool is not None:
+        cli_pool.add_parser(commands)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

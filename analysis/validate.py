@@ -1,0 +1,515 @@
+"""Validate the data package: every problem, at once, as ``FILE:LINE: FIELD: message``.
+
+The schema lives with the data, in ``datapackage.json`` (a Frictionless Data
+Package with Table Schemas). This module enforces it the way a contributor
+needs to read it:
+
+* LINE is the *physical* line of the CSV file, the header being line 1 (a quoted
+  value that spans lines counts every line), so an editor can jump to it;
+* every problem in every file is reported in one run, sorted by file and line;
+* the data are only ever read (``open(..., "rb")``): nothing is rewritten.
+
+Each rule is one small function named for what it checks (``check_encoding``,
+``check_columns``, ``check_cell``, ``check_unique_keys``, ``check_foreign_keys``
+and the cross-field rules of ``x-checks``).
+
+Table Schema cannot express rules across fields (events <= n, a reported
+percentage that must agree with events/n, ci_low <= mean <= ci_high); each
+resource's schema lists them under the custom property ``x-checks``, and
+:data:`CROSS_FIELD_CHECKS` implements them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DESCRIPTOR = "datapackage.json"
+WHOLE_FILE = "(file)"
+WHOLE_ROW = "(row)"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located to a file, line and field."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class Row:
+    """A data row: its physical line, raw text values and parsed values."""
+
+    line: int
+    raw: dict[str, str]
+    value: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """A CSV resource as read for validation."""
+
+    name: str
+    path: str
+    schema: dict[str, Any]
+    header: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def fields(self) -> dict[str, dict[str, Any]]:
+        return {f["name"]: f for f in self.schema.get("fields", [])}
+
+
+@dataclass
+class Report:
+    """The outcome of validating a data folder."""
+
+    data_dir: Path
+    problems: list[Problem]
+    tables: dict[str, Table]
+    version: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for valid data: what was checked."""
+        counts = ", ".join(f"{t.name} {len(t.rows)}" for t in self.tables.values())
+        total = sum(len(t.rows) for t in self.tables.values())
+        version = f" (data version {self.version})" if self.version else ""
+        return (
+            f"{self.data_dir}: valid{version}: {len(self.tables)} tables, {total} rows "
+            f"({counts}); schema {DESCRIPTOR}"
+        )
+
+
+# --------------------------------------------------------------------------
+# Reading
+
+
+def read_descriptor(data_dir: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Load ``datapackage.json``; a missing or malformed descriptor is a problem."""
+    path = data_dir / DESCRIPTOR
+    shown = path.as_posix()
+    if not path.is_file():
+        return None, [Problem(shown, 1, WHOLE_FILE, f"missing: {data_dir} has no {DESCRIPTOR}, so there is no schema to check the data against")]
+    raw = path.read_bytes()
+    try:
+        descriptor = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(shown, line, WHOLE_FILE, "bytes that are not UTF-8; save the file as UTF-8")]
+    except json.JSONDecodeError as exc:
+        return None, [Problem(shown, exc.lineno, WHOLE_FILE, f"not valid JSON: {exc.msg} (column {exc.colno})")]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return None, [Problem(shown, 1, "resources", "the descriptor must be a JSON object with a list of 'resources'")]
+    return descriptor, []
+
+
+def check_encoding(name: str, raw: bytes) -> tuple[str, list[Problem]]:
+    """Decode UTF-8 (a leading byte-order mark is allowed), reporting each line with bad bytes.
+
+    Returns the text with bad bytes replaced, so the rest of the file can still be checked.
+    """
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = line[exc.start : exc.start + 1].hex().upper()
+            problems.append(
+                Problem(name, number, WHOLE_FILE, f"bytes that are not UTF-8 (0x{bad} at byte {exc.start + 1} of the line); save the file as UTF-8")
+            )
+    return raw.decode("utf-8", errors="replace"), problems
+
+
+def parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """Split CSV text into a header and rows, each row with its first physical line."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not header and start == 1:
+                header = record
+                continue
+            rows.append((start, record))
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num, WHOLE_ROW, f"the CSV cannot be parsed here: {exc}; check the quotes on this line"))
+    if not header:
+        problems.append(Problem(name, 1, WHOLE_FILE, "the file is empty; it needs at least the header line"))
+    return header, rows, problems
+
+
+# --------------------------------------------------------------------------
+# Column and cell rules
+
+
+def check_columns(table: Table) -> list[Problem]:
+    """Every column of the schema present, once; no column the schema does not describe."""
+    problems: list[Problem] = []
+    expected = list(table.fields)
+    seen: set[str] = set()
+    for column in table.header:
+        if column in seen:
+            problems.append(Problem(table.path, 1, column, "column appears twice in the header; keep one"))
+        seen.add(column)
+        if column not in table.fields:
+            problems.append(
+                Problem(table.path, 1, column or "(empty)", f"unexpected column; the schema of {table.path} allows: {', '.join(expected)}")
+            )
+    for column in expected:
+        if column not in seen:
+            problems.append(Problem(table.path, 1, column, "missing column; add it to the header (values may be empty unless required)"))
+    return problems
+
+
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+def parse_value(kind: str, text: str) -> tuple[Any, str | None]:
+    """Parse one non-empty cell by Table Schema type; return (value, error)."""
+    if kind == "integer":
+        if _INTEGER.match(text):
+            return int(text), None
+        return None, f"'{text}' is not an integer; write a whole number such as 12"
+    if kind == "number":
+        if _NUMBER.match(text):
+            return float(text), None
+        return None, f"'{text}' is not a number; write digits with a decimal point, e.g. 7.5 (no units, no % sign, no comma)"
+    if kind == "boolean":
+        if text in ("true", "false"):
+            return text == "true", None
+        return None, f"'{text}' is not a boolean; write true or false"
+    if kind == "date":
+        try:
+            return _dt.date.fromisoformat(text), None
+        except ValueError:
+            return None, f"'{text}' is not a date; write YYYY-MM-DD"
+    return text, None
+
+
+def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[Problem]:
+    """Type, required, and the constraints of one cell."""
+    text = row.raw.get(name, "")
+    constraints = spec.get("constraints", {})
+    where = (table.path, row.line, name)
+    if text.strip() == "":
+        row.value[name] = None
+        if constraints.get("required"):
+            return [Problem(*where, f"missing value; this field is required ({spec.get('description', '').rstrip('.')})")]
+        return []
+    if text != text.strip():
+        return [Problem(*where, f"'{text}' has spaces at its start or end; remove them")]
+    value, error = parse_value(spec.get("type", "string"), text)
+    if error:
+        row.value[name] = None
+        return [Problem(*where, error)]
+    row.value[name] = value
+    problems: list[Problem] = []
+    if "enum" in constraints and value not in constraints["enum"]:
+        problems.append(Problem(*where, f"'{text}' is not an allowed value; allowed: {', '.join(map(str, constraints['enum']))}"))
+    if "minimum" in constraints and value < constraints["minimum"]:
+        why = "; counts cannot be negative" if constraints["minimum"] == 0 and spec.get("type") == "integer" else ""
+        problems.append(Problem(*where, f"{text} is below the minimum {constraints['minimum']}{why}"))
+    if "maximum" in constraints and value > constraints["maximum"]:
+        problems.append(Problem(*where, f"{text} is above the maximum {constraints['maximum']}"))
+    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], text):
+        problems.append(Problem(*where, f"'{text}' does not have the required form (pattern {constraints['pattern']}): {spec.get('description', '')}"))
+    if "minLength" in constraints and len(text) < constraints["minLength"]:
+        problems.append(Problem(*where, f"too short ({len(text)} characters; at least {constraints['minLength']})"))
+    if "maxLength" in constraints and len(text) > constraints["maxLength"]:
+        problems.append(Problem(*where, f"too long ({len(text)} characters; at most {constraints['maxLength']}); shorten the quote"))
+    return problems
+
+
+def check_rows(table: Table, records: list[tuple[int, list[str]]]) -> list[Problem]:
+    """Ragged and empty rows, then every cell of every well-formed row."""
+    problems: list[Problem] = []
+    width = len(table.header)
+    for line, record in records:
+        if not record or record == [""] * len(record) and len(record) <= 1:
+            problems.append(Problem(table.path, line, WHOLE_ROW, "empty line; remove it"))
+            continue
+        if len(record) != width:
+            problems.append(
+                Problem(
+                    table.path,
+                    line,
+                    WHOLE_ROW,
+                    f"row has {len(record)} fields but the header has {width}; "
+                    "check for a missing or extra comma (put text containing commas in double quotes)",
+                )
+            )
+            continue
+        row = Row(line=line, raw=dict(zip(table.header, record)))
+        for name, spec in table.fields.items():
+            if name in row.raw:
+                problems.extend(check_cell(table, row, name, spec))
+        table.rows.append(row)
+    return problems
+
+
+def _key(row: Row, fields: list[str]) -> tuple[str, ...]:
+    return tuple(row.raw.get(f, "").strip() for f in fields)
+
+
+def check_unique_keys(table: Table) -> list[Problem]:
+    """The primary key and every ``unique`` field identify one row each."""
+    problems: list[Problem] = []
+    keys: list[list[str]] = []
+    pk = table.schema.get("primaryKey")
+    if pk:
+        keys.append([pk] if isinstance(pk, str) else list(pk))
+    for name, spec in table.fields.items():
+        if spec.get("constraints", {}).get("unique") and [name] not in keys:
+            keys.append([name])
+    for fields in keys:
+        if any(f not in table.header for f in fields):
+            continue
+        first: dict[tuple[str, ...], int] = {}
+        for row in table.rows:
+            key = _key(row, fields)
+            if all(k == "" for k in key):
+                continue
+            if key in first:
+                shown = ", ".join(key)
+                problems.append(
+                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({shown}) is already on line {first[key]}; each row must be unique")
+                )
+            else:
+                first[key] = row.line
+    return problems
+
+
+def check_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
+    """Each reference (e.g. an outcome's study_id) names a row that exists in the other table."""
+    problems: list[Problem] = []
+    for fk in table.schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        target_name = ref.get("resource") or table.name
+        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        target = tables.get(target_name)
+        if target is None or any(f not in table.header for f in fields) or any(f not in target.header for f in ref_fields):
+            continue  # the missing table or column is reported on its own
+        existing = {_key(r, ref_fields) for r in target.rows}
+        for row in table.rows:
+            key = _key(row, fields)
+            if all(k == "" for k in key):
+                continue  # empty optional reference
+            if key not in existing:
+                shown = ", ".join(key)
+                problems.append(
+                    Problem(
+                        table.path,
+                        row.line,
+                        ", ".join(fields),
+                        f"'{shown}' is not a {', '.join(ref_fields)} in {target.path}; add it there first or correct the id",
+                    )
+                )
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Cross-field rules (the schema's "x-checks")
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def rule_less_or_equal(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    a, b = row.value.get(rule["field"]), row.value.get(rule["than"])
+    if a is None or b is None or a <= b:
+        return []
+    return [Problem(table.path, row.line, rule["field"], f"{_fmt(a)} is greater than {rule['than']} ({_fmt(b)}). {rule.get('description', '')}".strip())]
+
+
+def rule_percent_of(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    pct, num, den = (row.value.get(rule[k]) for k in ("percent", "numerator", "denominator"))
+    if pct is None or num is None or den in (None, 0):
+        return []
+    exact = 100.0 * num / den
+    tolerance = float(rule.get("tolerance", 0.5))
+    if abs(exact - pct) <= tolerance + 1e-9:
+        return []
+    return [
+        Problem(
+            table.path,
+            row.line,
+            rule["percent"],
+            f"{_fmt(pct)}% does not agree with {rule['numerator']}/{rule['denominator']} = {num}/{den} = {exact:.1f}% "
+            f"(allowed difference {tolerance:g} points for rounding)",
+        )
+    ]
+
+
+def rule_ordered(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    names = [n for n in rule["fields"] if row.value.get(n) is not None]
+    values = [row.value[n] for n in names]
+    if all(x <= y for x, y in zip(values, values[1:])):
+        return []
+    chain = " <= ".join(f"{n} ({_fmt(row.value[n])})" for n in names)
+    return [Problem(table.path, row.line, names[0], f"{chain} does not hold. {rule.get('description', '')}".strip())]
+
+
+def rule_required_together(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    trigger = rule.get("when_any", rule["fields"])
+    if not any(row.raw.get(n, "").strip() for n in trigger):
+        return []
+    return [
+        Problem(table.path, row.line, n, f"missing value; needed with {', '.join(t for t in trigger if row.raw.get(t, '').strip())}. {rule.get('description', '')}".strip())
+        for n in rule["fields"]
+        if not row.raw.get(n, "").strip()
+    ]
+
+
+def rule_at_least_one(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    if any(row.raw.get(n, "").strip() for n in rule["fields"]):
+        return []
+    return [Problem(table.path, row.line, ", ".join(rule["fields"]), f"all empty; fill in at least one. {rule.get('description', '')}".strip())]
+
+
+def _condition_holds(row: Row, cond: dict[str, Any]) -> bool:
+    return row.raw.get(cond["field"], "").strip() in cond["in"]
+
+
+def rule_required_if(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    cond = rule["if"]
+    if not _condition_holds(row, cond) or row.raw.get(rule["field"], "").strip():
+        return []
+    return [
+        Problem(table.path, row.line, rule["field"], f"missing value; required when {cond['field']} is {row.raw.get(cond['field'])}. {rule.get('description', '')}".strip())
+    ]
+
+
+def rule_implies(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    cond, then = rule["if"], rule["then"]
+    if not _condition_holds(row, cond) or _condition_holds(row, then):
+        return []
+    return [
+        Problem(
+            table.path,
+            row.line,
+            then["field"],
+            f"'{row.raw.get(then['field'], '')}' is not allowed when {cond['field']} is {row.raw.get(cond['field'])}; "
+            f"allowed: {', '.join(then['in'])}. {rule.get('description', '')}".strip(),
+        )
+    ]
+
+
+CROSS_FIELD_CHECKS: dict[str, Callable[[Table, Row, dict[str, Any]], list[Problem]]] = {
+    "less_or_equal": rule_less_or_equal,
+    "percent_of": rule_percent_of,
+    "ordered": rule_ordered,
+    "required_together": rule_required_together,
+    "at_least_one": rule_at_least_one,
+    "required_if": rule_required_if,
+    "implies": rule_implies,
+}
+
+
+def check_cross_field(table: Table) -> list[Problem]:
+    """Apply the resource's ``x-checks`` to every row."""
+    problems: list[Problem] = []
+    for rule in table.schema.get("x-checks", []):
+        check = CROSS_FIELD_CHECKS.get(rule.get("check", ""))
+        if check is None:
+            problems.append(Problem((Path(table.path).parent / DESCRIPTOR).as_posix(), 1, f"{table.name}.x-checks", f"unknown check {rule.get('check')!r}; known: {', '.join(CROSS_FIELD_CHECKS)}"))
+            continue
+        named = [rule.get(k) for k in ("field", "than", "percent", "numerator", "denominator")] + list(rule.get("fields", []))
+        if any(n and n not in table.header for n in named):
+            continue  # a missing column is reported once, by check_columns
+        for row in table.rows:
+            problems.extend(check(table, row, rule))
+    return problems
+
+
+def check_unknown_files(data_dir: Path, described: Iterable[str]) -> list[Problem]:
+    """Every file in the data folder is described by the descriptor (hidden files excepted)."""
+    known = {DESCRIPTOR, *described}
+    problems = []
+    for path in sorted(data_dir.rglob("*")):
+        rel = path.relative_to(data_dir).as_posix()
+        if path.is_file() and rel not in known and not any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+            problems.append(Problem(path.as_posix(), 1, WHOLE_FILE, f"file is not described in {DESCRIPTOR}; add it as a resource there, or remove it"))
+    return problems
+
+
+# --------------------------------------------------------------------------
+# The whole package
+
+
+def validate_package(data_dir: str | Path) -> Report:
+    """Check a data folder against its own ``datapackage.json``; read only, never write."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return Report(data_dir, [Problem(str(data_dir), 1, WHOLE_FILE, "not a folder; give the data folder, e.g. data/")], {})
+    descriptor, problems = read_descriptor(data_dir)
+    if descriptor is None:
+        return Report(data_dir, problems, {})
+    tables: dict[str, Table] = {}
+    described = []
+    for index, resource in enumerate(descriptor["resources"]):
+        name, path = resource.get("name"), resource.get("path")
+        if not name or not isinstance(path, str):
+            problems.append(Problem((data_dir / DESCRIPTOR).as_posix(), 1, f"resources[{index}]", "each resource needs a 'name' and a 'path'"))
+            continue
+        described.append(path)
+        file = data_dir / path
+        shown = file.as_posix()
+        if not file.is_file():
+            problems.append(Problem(shown, 1, WHOLE_FILE, f"missing: {DESCRIPTOR} describes resource '{name}' at {path}, but there is no such file"))
+            continue
+        raw = file.read_bytes()
+        text, encoding_problems = check_encoding(shown, raw)
+        problems.extend(encoding_problems)
+        schema = resource.get("schema")
+        if not isinstance(schema, dict):
+            continue  # a non-tabular resource (e.g. a BibTeX file): only its encoding is checked here
+        header, records, parse_problems = parse_csv(shown, text)
+        problems.extend(parse_problems)
+        table = Table(name=name, path=shown, schema=schema, header=header)
+        problems.extend(check_columns(table))
+        problems.extend(check_rows(table, records))
+        problems.extend(check_unique_keys(table))
+        tables[name] = table
+    for table in tables.values():
+        problems.extend(check_foreign_keys(table, tables))
+        problems.extend(check_cross_field(table))
+    problems.extend(check_unknown_files(data_dir, described))
+    return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"))
+
+
+def main(data_dir: str | Path = "data") -> int:
+    """Command line: print every problem (exit 1) or a one-line summary (exit 0)."""
+    report = validate_package(data_dir)
+    if report.ok:
+        print(report.summary())
+        return 0
+    for problem in report.problems:
+        print(problem)
+    print(f"{len(report.problems)} problem(s) in {report.data_dir}; nothing was changed.")
+    return 1
