@@ -30,7 +30,7 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -226,8 +226,13 @@ def compute_effects(t: StudyTable) -> E.Effect:
     return E.log_odds_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
 
 
-def back_transform(measure: str):
-    """The back-transformation for ``measure`` (exp for RR/OR, inverse logit for PLO) or None."""
+def back_transform(measure: str) -> Callable[[float], float] | None:
+    """The back-transformation for ``measure``, or None where none applies.
+
+    RR, OR: ``exp(x)`` (log scale to ratio); PLO: inverse logit
+    ``1 / (1 + exp(-x))`` (logit to proportion), as metafor's
+    ``transf.exp`` / ``transf.ilogit``.
+    """
     if measure in ("RR", "OR"):
         return math.exp
     if measure == "PLO":

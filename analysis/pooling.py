@@ -21,10 +21,14 @@ Conventions follow metafor's ``rma.uni()`` (Viechtbauer 2010, J Stat Softw
   ``test="knha"``) and the model's SE (the HK SE for ``test="knha"``); its
   ``pi.type="riley"`` with ``test="z"`` gives exactly the HTS interval.
 
-Only numpy/scipy are needed; statsmodels' ``combine_effects`` is used as an
-independent cross-check in the tests, not here, because its DL estimate is not
-truncated at 0 in every version and it has no REML, prediction interval or
-tau^2 confidence interval.
+The estimators are implemented here with numpy/scipy (statsmodels is used
+only for the OLS of Egger's test).  statsmodels'
+``statsmodels.stats.meta_analysis.combine_effects`` serves as an independent
+cross-check in the tests but is not used for the results: in statsmodels
+0.15 its DL tau^2 is not truncated at 0 (it returns negative values for
+homogeneous data), its PM iteration stops at an absolute tolerance of 1e-5
+(too loose for agreement with metafor to 1e-6), and it has no REML, no
+prediction interval and no tau^2 confidence interval.
 """
 
 from __future__ import annotations
@@ -189,7 +193,6 @@ def tau2_reml(yi: Sequence[float], vi: Sequence[float], tau2_init: float | None 
             break
         tau2 = new
     if converged:
-        # if stuck at the boundary, confirm the score is non-positive at 0
         return float(tau2)
     # fallback: root of the score on [0, hi] (score is positive below the max)
     s0, _ = _reml_score_info(y, v, 0.0)
@@ -285,7 +288,7 @@ class PoolResult:
     labels: list[str] = field(repr=False, default_factory=list)
 
     def as_dict(self) -> dict:
-        """JSON-friendly summary (scalars only)."""
+        """The scalar fields as a dict (no formula: a plain copy of the fields above)."""
         keys = [
             "method", "ci_method", "level", "k", "estimate", "se", "se_wald", "ci_low",
             "ci_high", "stat", "p", "df", "tau2", "tau", "tau2_ci_low", "tau2_ci_high",

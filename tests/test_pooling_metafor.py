@@ -213,3 +213,54 @@ def test_egger_against_metafor_and_small_k():
     assert eg.df == want["df"]
     with pytest.raises(ValueError, match="at least 10 studies"):
         egger_test(es.yi[:9], es.vi[:9])
+
+
+# --------------------------------------------------------------------------
+# properties that do not need a reference
+# --------------------------------------------------------------------------
+def _reml_loglik(y, v, tau2):
+    # restricted log-likelihood up to a constant (Viechtbauer 2005, eq. 9)
+    w = 1 / (v + tau2)
+    mu = np.sum(w * y) / w.sum()
+    return -0.5 * (np.sum(np.log(v + tau2)) + np.log(w.sum()) + np.sum(w * (y - mu) ** 2))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reml_maximises_restricted_likelihood(seed):
+    # independent check: bounded scalar optimisation of the REML log-likelihood
+    from scipy.optimize import minimize_scalar
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3, 40))
+    v = rng.uniform(0.01, 0.5, k)
+    y = rng.normal(0, np.sqrt(v + rng.uniform(0, 0.3)))
+    from analysis.pooling import tau2_reml
+
+    t = tau2_reml(y, v)
+    opt = minimize_scalar(lambda x: -_reml_loglik(y, v, x), bounds=(0, 10), method="bounded", options={"xatol": 1e-12})
+    assert _reml_loglik(y, v, t) >= -opt.fun - 1e-9
+    assert t >= 0
+
+
+def test_adhoc_se_never_below_wald_and_hk_can_be():
+    es = _effects(_load("homogeneous_GEN.json"))
+    hk = pool(es.yi, es.vi, method="REML", ci="hk")
+    adhoc = pool(es.yi, es.vi, method="REML", ci="hk-adhoc")
+    wald = pool(es.yi, es.vi, method="REML", ci="wald")
+    assert hk.se < wald.se  # homogeneous data: HK shrinks the SE ...
+    assert adhoc.se == pytest.approx(wald.se)  # ... the ad hoc rule floors it at the Wald SE
+
+
+def test_single_study_and_bad_arguments():
+    r = pool([0.3], [0.04], method="REML", ci="hk")
+    assert r.k == 1 and r.estimate == 0.3 and r.tau2 == 0
+    assert np.isclose(r.se, 0.2) and r.df is None  # k = 1: Wald interval (HK has 0 df)
+    assert r.pi_low is None
+    with pytest.raises(ValueError):
+        pool([0.1, 0.2], [0.1, 0.0])
+    with pytest.raises(ValueError):
+        pool([0.1, 0.2], [0.1, 0.1], method="ML")
+    with pytest.raises(ValueError):
+        pool([0.1, 0.2], [0.1, 0.1], ci="t")
+    with pytest.raises(ValueError):
+        pool([], [])
