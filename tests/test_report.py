@@ -1,0 +1,39 @@
+"""How the book writes proportions: numerator, denominator, and a named interval (never Wald)."""
+
+from __future__ import annotations
+
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from analysis.report import proportion, round_half_up
+
+
+def test_correll_complete_relief_sentence():
+    # 25/33: Wilson 59.0-87.2%, Clopper-Pearson 57.7-88.9% (worked examples in
+    # shared/reference/review-standards.md, section 6; Brown, Cai & DasGupta 2001).
+    assert str(proportion(25, 33)) == "25 of 33 (76%; 95% CI 59–87%, Wilson)"
+    assert proportion(25, 33, "clopper-pearson").ci_text() == "95% CI 58–89%, Clopper–Pearson"
+
+
+@pytest.mark.parametrize("events,n", [(25, 33), (3, 4), (30, 40), (75, 100), (0, 10), (12, 12)])
+@pytest.mark.parametrize("ours,theirs", [("wilson", "wilson"), ("clopper-pearson", "beta")])
+def test_intervals_agree_with_statsmodels_when_named_explicitly(events, n, ours, theirs):
+    low, high = proportion_confint(events, n, alpha=0.05, method=theirs)
+    result = proportion(events, n, ours)
+    assert result.low == pytest.approx(low, abs=1e-9)
+    assert result.high == pytest.approx(high, abs=1e-9)
+
+
+def test_wald_is_refused():
+    with pytest.raises(ValueError, match="never Wald"):
+        proportion(3, 4, "wald")
+
+
+def test_zero_events_keep_their_denominator():
+    # 0/10: Wilson upper bound 27.8% (review-standards.md, section 6 table).
+    assert str(proportion(0, 10)) == "0 of 10 (0%; 95% CI 0–28%, Wilson)"
+
+
+@pytest.mark.parametrize("x,expected", [(75.5, 76), (75.49, 75), (0.5, 1), (-2.5, -3)])
+def test_round_half_up(x, expected):
+    assert round_half_up(x) == expected
