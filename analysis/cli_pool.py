@@ -13,7 +13,7 @@ RR/OR  ``e1, n1, e2, n2``
 ====== =====================================
 
 plus an optional ``study`` label (labels need not be unique).  Bad input is
-reported as ONE line on stderr, ``error: FILE: line L, column 'C': problem``
+reported as ONE line on stderr, ``FILE:LINE: COLUMN: problem``
 (header = line 1), and the exit status is 2.
 
 The other engineer wires :func:`add_parser` into ``python -m analysis``;
@@ -58,11 +58,13 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        # The validator's form, FILE:LINE: COLUMN: message, so every tool of the
+        # project points at bad input the same way (whole-file problems have no line).
         where = self.path
         if self.line is not None:
-            where += f": line {self.line}"
+            where += f":{self.line}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f": {self.column}"
         return f"{where}: {self.message}"
 
 
@@ -332,7 +334,7 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "plot", None):
             _write_plot(table, res, args.plot)
     except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(str(e), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result_dict(res, table.measure), indent=2, allow_nan=False))

@@ -147,11 +147,11 @@ def _check_one_line_error(err: str, path: Path, line: int | None, column: str | 
     assert len(lines) == 1, err
     msg = lines[0]
     assert "Traceback" not in err
-    assert str(path) in msg
+    assert msg.startswith(str(path)), msg
     if line is not None:
-        assert f"line {line}" in msg, msg
+        assert msg.startswith(f"{path}:{line}: "), msg
     if column is not None:
-        assert f"column '{column}'" in msg, msg
+        assert f": {column}: " in msg, msg
     assert words in msg, msg
 
 
