@@ -10,8 +10,9 @@ needs to read it:
 * the data are only ever read (``open(..., "rb")``): nothing is rewritten.
 
 Each rule is one small function named for what it checks (``check_encoding``,
-``check_columns``, ``check_cell``, ``check_unique_keys``, ``check_foreign_keys``
-and the cross-field rules of ``x-checks``).
+``check_columns``, ``check_cell``, ``check_unique_keys``, ``check_foreign_keys``,
+``check_list_foreign_keys`` for ``x-listForeignKeys`` and the cross-field rules
+of ``x-checks``).
 
 Table Schema cannot express rules across fields (events <= n, a reported
 percentage that must agree with events/n, ci_low <= mean <= ci_high); each
@@ -336,6 +337,33 @@ def check_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
 # Cross-field rules (the schema's "x-checks")
 
 
+def check_list_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
+    """Each item of a list-valued reference (e.g. a claim's cited studies, 'a;b') exists in the other table.
+
+    Declared in the schema under the custom property ``x-listForeignKeys``
+    (Table Schema's foreignKeys cannot express a list in one cell).
+    """
+    problems: list[Problem] = []
+    for fk in table.schema.get("x-listForeignKeys", []):
+        name, separator = fk["field"], fk.get("separator", ";")
+        target = tables.get(fk["reference"]["resource"])
+        ref_field = fk["reference"]["fields"]
+        ref_field = ref_field[0] if isinstance(ref_field, list) else ref_field
+        if target is None or name not in table.header or ref_field not in target.header:
+            continue
+        existing = {r.raw.get(ref_field, "").strip() for r in target.rows}
+        for row in table.rows:
+            items = [item.strip() for item in row.raw.get(name, "").split(separator)]
+            if row.raw.get(name, "").strip() and "" in items:
+                problems.append(Problem(table.path, row.line, name, f"empty item in the list; separate ids with a single '{separator}'"))
+            for item in items:
+                if item and item not in existing:
+                    problems.append(
+                        Problem(table.path, row.line, name, f"'{item}' is not a {ref_field} in {target.path}; add it there first or correct the id")
+                    )
+    return problems
+
+
 def _fmt(x: Any) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
@@ -498,6 +526,7 @@ def validate_package(data_dir: str | Path) -> Report:
         tables[name] = table
     for table in tables.values():
         problems.extend(check_foreign_keys(table, tables))
+        problems.extend(check_list_foreign_keys(table, tables))
         problems.extend(check_cross_field(table))
     problems.extend(check_unknown_files(data_dir, described))
     return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"))
