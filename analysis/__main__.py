@@ -18,12 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--root", default=".", help="the book's root folder (default: .)")
     build.set_defaults(func=lambda a: __import__("analysis.buildtools", fromlist=["main"]).main(a.root))
 
-    try:
-        from . import cli_pool
-    except ImportError:  # the pooling command is optional until its module exists
-        cli_pool = None
-    if cli_pool is not None:
-        cli_pool.add_parser(commands)
+    from . import cli_pool
+
+    cli_pool.add_parser(commands)
 
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
