@@ -35,6 +35,11 @@ from typing import Any
 DESCRIPTOR = "datapackage.json"
 WHOLE_FILE = "(file)"
 WHOLE_ROW = "(row)"
+# A cell that starts with this marker is a placeholder left by ``python -m analysis
+# new-study``; it is always an error, so a half-filled submission cannot pass.
+PLACEHOLDER = "TODO"
+# The data version: MAJOR.MINOR.PATCH (the datapackage's "version").
+VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+$"
 
 
 @dataclass(frozen=True, order=True)
@@ -221,6 +226,8 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
         if constraints.get("required"):
             return [Problem(*where, f"missing value; this field is required ({spec.get('description', '').rstrip('.')})")]
         return []
+    if text.startswith(PLACEHOLDER):
+        return [Problem(*where, placeholder_message(spec))]
     if text != text.strip():
         return [Problem(*where, f"'{text}' has spaces at its start or end; remove them")]
     value, error = parse_value(spec.get("type", "string"), text)
@@ -243,6 +250,17 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
     if "maxLength" in constraints and len(text) > constraints["maxLength"]:
         problems.append(Problem(*where, f"too long ({len(text)} characters; at most {constraints['maxLength']}); shorten the quote"))
     return problems
+
+
+def placeholder_message(spec: dict[str, Any]) -> str:
+    """What to write instead of a new-study placeholder, from the field's schema."""
+    constraints = spec.get("constraints", {})
+    what = spec.get("description", "").rstrip(".") or spec.get("name", "a value")
+    allowed = f"; allowed: {', '.join(map(str, constraints['enum']))}" if "enum" in constraints else ""
+    kind = spec.get("type", "string")
+    typed = f" ({'a whole number' if kind == 'integer' else 'a number'})" if kind in ("integer", "number") else ""
+    empty = "" if constraints.get("required") else "; if it is not known, leave the cell empty (never guess a value)"
+    return f"placeholder not filled in: write {what}{typed}{allowed}{empty}"
 
 
 def check_rows(table: Table, records: list[tuple[int, list[str]]]) -> list[Problem]:
@@ -475,6 +493,36 @@ def check_cross_field(table: Table) -> list[Problem]:
     return problems
 
 
+def _descriptor_line(raw_text: str, key: str) -> int:
+    """The line of the descriptor where a top-level key is written (1 if absent)."""
+    for number, line in enumerate(raw_text.splitlines(), 1):
+        if line.strip().startswith(f'"{key}"'):
+            return number
+    return 1
+
+
+def check_data_version(descriptor: dict[str, Any], raw_text: str, shown: str) -> list[Problem]:
+    """The package states its data version (MAJOR.MINOR.PATCH) and the date of that version (``created``)."""
+    problems = []
+    version = descriptor.get("version")
+    if not isinstance(version, str) or not re.fullmatch(VERSION_PATTERN, version):
+        problems.append(
+            Problem(shown, _descriptor_line(raw_text, "version"), "version",
+                    f"{version!r} is not a data version; write MAJOR.MINOR.PATCH as a string, e.g. \"0.2.0\" (see CONTRIBUTING.md, 'Releasing a data version')")
+        )
+    created = descriptor.get("created")
+    try:
+        if not isinstance(created, str):
+            raise ValueError
+        _dt.datetime.fromisoformat(created)
+    except ValueError:
+        problems.append(
+            Problem(shown, _descriptor_line(raw_text, "created"), "created",
+                    f"{created!r} is not the date of the data version; write an ISO 8601 date or time, e.g. \"2026-11-21\" or \"2026-11-21T00:00:00Z\"")
+        )
+    return problems
+
+
 def check_unknown_files(data_dir: Path, described: Iterable[str]) -> list[Problem]:
     """Every file in the data folder is described by the descriptor (hidden files excepted)."""
     known = {DESCRIPTOR, *described}
@@ -498,6 +546,8 @@ def validate_package(data_dir: str | Path) -> Report:
     descriptor, problems = read_descriptor(data_dir)
     if descriptor is None:
         return Report(data_dir, problems, {})
+    descriptor_path = data_dir / DESCRIPTOR
+    problems.extend(check_data_version(descriptor, descriptor_path.read_text(encoding="utf-8-sig"), descriptor_path.as_posix()))
     tables: dict[str, Table] = {}
     described = []
     for index, resource in enumerate(descriptor["resources"]):
