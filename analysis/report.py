@@ -77,7 +77,7 @@ def provenance_text(row: pd.Series | dict[str, Any]) -> str:
     return text
 
 
-def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.DataFrame:
     """One display row per proportion outcome: n/N, %, Wilson and Clopper–Pearson intervals, source."""
     labels = definitions.set_index("outcome_id")["label"]
     rows = []
@@ -98,3 +98,9 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame, reports
             }
         )
     return pd.DataFrame(rows)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 study', '3 studies': a count with its noun in the right number."""
+    n = int(n)
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"

@@ -37,3 +37,10 @@ def test_zero_events_keep_their_denominator():
 @pytest.mark.parametrize("x,expected", [(75.5, 76), (75.49, 75), (0.5, 1), (-2.5, -3)])
 def test_round_half_up(x, expected):
     assert round_half_up(x) == expected
+
+
+@pytest.mark.parametrize("n,expected", [(1, "1 study"), (0, "0 studies"), (3, "3 studies")])
+def test_counted(n, expected):
+    from analysis.report import counted
+
+    assert counted(n, "study", "studies") == expected

@@ -1,0 +1,168 @@
+"""The evidence for one condition: its studies, their results, and what may be pooled.
+
+The chapters "Evidence by condition" call these functions; they hold the rules the
+book applies, in one place:
+
+* only values read in the primary report (``status == "confirmed"``) enter a pooled
+  analysis (:func:`poolable`); second-hand or conflicting values are shown, labelled,
+  and listed as left out, never silently dropped;
+* pooled proportions from single-arm series are *descriptive* (the proportion of
+  treated patients meeting a criterion), pooled on the logit scale by REML with a
+  Hartung–Knapp–Sidik–Jonkman interval, and only for k >= 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import effects
+from .pooling import PoolResult, pool
+from .report import provenance_text, proportions_table
+
+# Condition groups of the chapter "Evidence by condition" (values of studies.condition).
+CONDITION_GROUPS: dict[str, tuple[str, ...]] = {
+    "crps": ("crps",),
+    "pelvic": ("pelvic_pain", "pudendal_neuralgia"),
+    "cancer": ("cancer_pain",),
+    "mixed": ("neuropathic_mixed", "chronic_pain_mixed"),
+    "other": ("spinal_cord_injury", "fibromyalgia", "headache", "phantom_limb", "postherpetic_neuralgia", "ischaemic_pain", "low_back_pain", "other"),
+}
+
+DESIGN_LABELS = {
+    "rct_parallel": "randomised trial (parallel)",
+    "rct_crossover": "randomised trial (crossover)",
+    "nonrandomised_comparative": "non-randomised comparison",
+    "prospective_single_arm": "prospective, single arm",
+    "retrospective_case_series": "retrospective case series",
+    "case_report": "case report",
+    "systematic_review": "systematic review",
+    "narrative_review": "narrative review",
+    "guideline": "guideline",
+}
+
+ROUTE_LABELS = {"iv": "intravenous", "im": "intramuscular", "sc": "subcutaneous", "not_applicable": ""}
+
+
+def poolable(rows: pd.DataFrame) -> pd.Series:
+    """True for rows whose values may enter a pooled analysis: read in the primary report."""
+    return rows["status"].astype("string") == "confirmed"
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def studies_for(studies: pd.DataFrame, group: str, roles: tuple[str, ...] = ("included",)) -> pd.DataFrame:
+    """The studies of a condition group with the given roles, ordered by design then year."""
+    conditions = CONDITION_GROUPS[group]
+    chosen = studies[studies["condition"].isin(conditions) & studies["role"].isin(roles)]
+    order = {d: i for i, d in enumerate(DESIGN_LABELS)}
+    return chosen.assign(_o=chosen["design"].map(order)).sort_values(["_o", "year", "study_id"]).drop(columns="_o")
+
+
+def characteristics_table(studies: pd.DataFrame) -> pd.DataFrame:
+    """One display row per study: design, patients, ketamine regimen, comparator, follow-up, provenance."""
+    rows = []
+    for _, s in studies.iterrows():
+        regimen = "; ".join(x for x in (ROUTE_LABELS.get(_text(s["route"]), _text(s["route"])), _text(s["dose"]), _text(s["duration"])) if x)
+        enrolled, analysed = _text(s["n_enrolled"]), _text(s["n_analysed"])
+        patients = enrolled if not analysed or analysed == enrolled else f"{enrolled} enrolled, {analysed} analysed"
+        rows.append(
+            {
+                "Study": s["label"],
+                "Design": DESIGN_LABELS.get(s["design"], s["design"]),
+                "Patients": patients or "not stated",
+                "Ketamine": regimen or "not stated",
+                "Co-medication": _text(s["co_medication"]),
+                "Comparator": _text(s["comparator"]),
+                "Follow-up": _text(s["follow_up"]),
+                "Provenance": provenance_text(s),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def proportion_results(outcomes: pd.DataFrame, studies: pd.DataFrame, definitions: pd.DataFrame) -> pd.DataFrame:
+    """Every proportion outcome of the given studies, with its study label, n/N and intervals."""
+    rows = outcomes[outcomes["study_id"].isin(studies["study_id"]) & outcomes["events"].notna() & outcomes["n"].notna()]
+    table = proportions_table(rows, definitions)
+    labels = studies.set_index("study_id")["label"]
+    table.insert(0, "Study", [labels[s] for s in rows["study_id"]])
+    return table
+
+
+def continuous_results(outcomes: pd.DataFrame, studies: pd.DataFrame, definitions: pd.DataFrame) -> pd.DataFrame:
+    """Every mean reported by the given studies, per arm, with its spread, n and provenance."""
+    rows = outcomes[outcomes["study_id"].isin(studies["study_id"]) & outcomes["mean"].notna()]
+    labels = studies.set_index("study_id")["label"]
+    defs = definitions.set_index("outcome_id")
+    out = []
+    for _, r in rows.iterrows():
+        d = defs.loc[r["outcome_id"]]
+        spread = f"SD {r['sd']:g}" if pd.notna(r["sd"]) else f"SE {r['se']:g}" if pd.notna(r["se"]) else "not reported"
+        out.append(
+            {
+                "Study": labels[r["study_id"]],
+                "Outcome": f"{d['label']} ({_text(d['instrument'])})",
+                "Arm": r["arm"],
+                "Time point": r["timepoint"],
+                "Mean": f"{r['mean']:g}",
+                "Spread": spread,
+                "n": _text(r["n"]),
+                "Provenance": provenance_text(r),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+@dataclass
+class PooledProportion:
+    """A descriptive pooled proportion, or the reason there is none."""
+
+    outcome_id: str
+    timepoint: str
+    result: PoolResult | None
+    included: pd.DataFrame
+    left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reason: str = ""
+
+    def sentence(self) -> str:
+        """The pooled proportion in words, or why it was not computed."""
+        if self.result is None:
+            return self.reason
+        r = self.result
+        back = lambda x: 100 / (1 + np.exp(-x))  # noqa: E731 - inverse logit, in percent
+        text = (
+            f"{back(r.estimate):.0f}% (95% CI {back(r.ci_low):.0f}–{back(r.ci_high):.0f}%; "
+            f"{r.k} studies, {int(self.included['n'].sum())} patients; logit scale, REML, Hartung–Knapp–Sidik–Jonkman"
+        )
+        if r.pi_low is not None:
+            text += f"; 95% prediction interval {back(r.pi_low):.0f}–{back(r.pi_high):.0f}%"
+        return text + ")"
+
+
+def pooled_proportion(outcomes: pd.DataFrame, outcome_id: str, timepoint: str, study_ids: pd.Series) -> PooledProportion:
+    """Pool one proportion outcome across the given studies (descriptive; confirmed values only)."""
+    rows = outcomes[
+        outcomes["study_id"].isin(study_ids)
+        & (outcomes["outcome_id"] == outcome_id)
+        & (outcomes["timepoint"] == timepoint)
+        & outcomes["events"].notna()
+        & outcomes["n"].notna()
+    ]
+    usable, left_out = rows[poolable(rows)], rows[~poolable(rows)]
+    if len(usable) < 2:
+        reason = (
+            f"No pooled estimate: {len(usable)} study with a value confirmed in its primary report"
+            if len(usable) == 1
+            else "No pooled estimate: no study has a value confirmed in its primary report"
+        )
+        if len(left_out):
+            reason += f"; {len(left_out)} second-hand or conflicting value(s) are shown but not pooled"
+        return PooledProportion(outcome_id, timepoint, None, usable, left_out, reason + ".")
+    es = effects.prop_logit(usable["events"].to_numpy(float), usable["n"].to_numpy(float))
+    result = pool(es.yi, es.vi, method="REML", ci="hk", labels=list(usable["study_id"]))
+    return PooledProportion(outcome_id, timepoint, result, usable, left_out)

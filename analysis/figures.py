@@ -1,0 +1,40 @@
+"""Show a matplotlib figure in a book page with alt text and a caption computed from the data.
+
+Static MyST figure options cannot hold alt text that depends on the data, so each
+figure is rendered here to a deterministic PNG (no timestamp, no software tag) and
+written into the page as ``<figure><img alt=…><figcaption>…</figcaption></figure>``,
+with every text HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from IPython.display import HTML  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes, identical across runs for the same figure."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def html_figure(fig: Figure, alt: str, caption: str) -> HTML:
+    """An HTML figure with the PNG inline, its alt text and caption (escaped); closes ``fig``."""
+    if not alt.strip() or not caption.strip():
+        raise ValueError("a figure needs alt text and a caption naming its data and methods")
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
+    plt.close(fig)
+    return HTML(
+        '<figure class="review-figure">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
