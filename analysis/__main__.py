@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
 
     cli_pool.add_parser(commands)
 
+    from . import cli_living  # new-study, changes, release-snapshot: the contributor workflow and living review
+
+    cli_living.add_parsers(commands)
+
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 
