@@ -166,3 +166,97 @@ def pooled_proportion(outcomes: pd.DataFrame, outcome_id: str, timepoint: str, s
     es = effects.prop_logit(usable["events"].to_numpy(float), usable["n"].to_numpy(float))
     result = pool(es.yi, es.vi, method="REML", ci="hk", labels=list(usable["study_id"]))
     return PooledProportion(outcome_id, timepoint, result, usable, left_out)
+
+
+@dataclass
+class ConditionEvidence:
+    """Everything a condition page shows, computed once from the data."""
+
+    group: str
+    studies: pd.DataFrame
+    outcomes: pd.DataFrame
+    definitions: pd.DataFrame
+    included: pd.DataFrame
+    other_roles: pd.DataFrame
+
+    @classmethod
+    def load(cls, group: str, data_dir: str | None = None) -> "ConditionEvidence":
+        from .data import load_table
+
+        studies = load_table("studies", data_dir)
+        return cls(
+            group=group,
+            studies=studies,
+            outcomes=load_table("outcomes", data_dir),
+            definitions=load_table("outcome_definitions", data_dir),
+            included=studies_for(studies, group),
+            other_roles=studies_for(studies, group, roles=("context", "excluded")),
+        )
+
+    @property
+    def trials(self) -> pd.DataFrame:
+        return self.included[self.included["design"].str.startswith("rct")]
+
+    @property
+    def uncontrolled(self) -> pd.DataFrame:
+        return self.included[~self.included["design"].str.startswith("rct")]
+
+    def pooled(self) -> list[PooledProportion]:
+        """A descriptive pooled proportion (or the reason for none) per relief outcome × time point."""
+        rows = self.outcomes[self.outcomes["study_id"].isin(self.uncontrolled["study_id"]) & self.outcomes["events"].notna()]
+        keys = rows[["outcome_id", "timepoint"]].drop_duplicates().itertuples(index=False)
+        return [pooled_proportion(self.outcomes, o, t, self.uncontrolled["study_id"]) for o, t in keys]
+
+    def key_numbers(self) -> dict[str, str]:
+        """Texts to glue into the page's prose."""
+        from .report import counted
+
+        pooled = self.pooled()
+        return {
+            "n_studies": counted(len(self.included), "included study", "included studies"),
+            "n_trials": counted(len(self.trials), "randomised trial"),
+            "n_uncontrolled": counted(len(self.uncontrolled), "uncontrolled study", "uncontrolled studies"),
+            "n_patients": counted(self.included["n_enrolled"].fillna(0).sum(), "patient"),
+            "trial_patients": counted(self.trials["n_enrolled"].fillna(0).sum(), "patient"),
+            "n_proportion_outcomes": counted(len(pooled), "relief outcome"),
+            "n_pooled": str(sum(p.result is not None for p in pooled)),
+            "n_other": counted(len(self.other_roles), "further record"),
+        }
+
+    def show_pooled(self) -> None:
+        """Print each pooled proportion (or why there is none) and display its forest plot."""
+        from IPython.display import display
+
+        from .figures import html_figure
+        from .forest import forest_plot
+
+        labels = self.studies.set_index("study_id")["label"]
+        names = self.definitions.set_index("outcome_id")["label"]
+        for p in self.pooled():
+            name = names[p.outcome_id]
+            print(f"{name}, {p.timepoint}: {p.sentence()}")
+            if p.result is None:
+                continue
+            fig, alt = forest_plot(
+                p.result,
+                measure="PLO",
+                labels=list(labels[p.included["study_id"]]),
+                data_columns={"n/N": [f"{e}/{n}" for e, n in zip(p.included["events"], p.included["n"])]},
+            )
+            display(
+                html_figure(
+                    fig,
+                    alt,
+                    f"{name}, {p.timepoint}: descriptive pooled proportion of treated patients (data/outcomes.csv; values "
+                    "confirmed in the primary reports only; logit scale, REML, Hartung–Knapp–Sidik–Jonkman interval).",
+                )
+            )
+
+    def other_records_table(self) -> pd.DataFrame:
+        """Reviews, registered trials and excluded studies for this condition, with why they are not synthesised."""
+        return pd.DataFrame(
+            [
+                {"Record": s["label"], "Design": DESIGN_LABELS.get(s["design"], s["design"]), "Role": s["role"], "Notes": _text(s["notes"])}
+                for _, s in self.other_roles.iterrows()
+            ]
+        )
