@@ -1,0 +1,71 @@
+"""Adverse events and withdrawals: per study arm, and compared between arms where a trial allows.
+
+Counts are patients with the event of patients at risk, with Wilson intervals; a
+between-arm comparison is a risk ratio on the log scale (metafor's default 0.5
+correction for zero cells, :func:`analysis.effects.log_risk_ratio`), shown only for
+trials that report the same event in both arms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import effects
+from .report import proportion, provenance_text
+
+CATEGORY_LABELS = {
+    "adverse_event": "adverse event",
+    "serious_adverse_event": "serious adverse event",
+    "withdrawal_all_causes": "withdrawal (any cause)",
+    "withdrawal_adverse_event": "withdrawal (adverse event)",
+    "death": "death",
+}
+
+
+def events_table(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """One display row per study × arm × event: n/N with its Wilson interval, and provenance."""
+    labels = studies.set_index("study_id")["label"]
+    rows = []
+    for _, r in adverse_events.sort_values(["study_id", "category", "event", "arm"]).iterrows():
+        counted = pd.notna(r["events"]) and pd.notna(r["n"])
+        rows.append(
+            {
+                "Study": labels[r["study_id"]],
+                "Arm": r["arm"],
+                "Category": CATEGORY_LABELS.get(r["category"], r["category"]),
+                "Event": r["event"],
+                "When": r["timepoint"],
+                "Patients with the event": str(proportion(r["events"], r["n"])) if counted else f"{r['percent']:g}% (count not reported)",
+                "Provenance": provenance_text(r),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def between_arm_ratios(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """Risk ratios (ketamine vs the other arm) for events counted in both arms of a trial."""
+    labels = studies.set_index("study_id")["label"]
+    counted = adverse_events.dropna(subset=["events", "n"])
+    rows = []
+    for (study, category, event, when), group in counted.groupby(["study_id", "category", "event", "timepoint"]):
+        arms = group.set_index("arm")
+        if "ketamine" not in arms.index or len(arms) != 2:
+            continue
+        other = [a for a in arms.index if a != "ketamine"][0]
+        k, c = arms.loc["ketamine"], arms.loc[other]
+        es = effects.log_risk_ratio(k["events"], k["n"], c["events"], c["n"])
+        yi, vi = float(np.ravel(es.yi)[0]), float(np.ravel(es.vi)[0])
+        half = 1.959963984540054 * np.sqrt(vi)
+        rows.append(
+            {
+                "Study": labels[study],
+                "Event": event,
+                "When": when,
+                "Ketamine": f"{k['events']}/{k['n']}",
+                other.capitalize(): f"{c['events']}/{c['n']}",
+                "Risk ratio (95% CI)": f"{np.exp(yi):.2f} ({np.exp(yi - half):.2f} to {np.exp(yi + half):.2f})",
+                "Values confirmed in primary report": "yes" if (group["status"] == "confirmed").all() else "no",
+            }
+        )
+    return pd.DataFrame(rows)
