@@ -263,10 +263,11 @@ class Estimate:
 
     def text(self) -> str:
         pct = lambda x: f"{_round(100 * x)}%"  # noqa: E731
+        ci = f"95% CI {_round(100 * self.low)}–{pct(self.high)}"
         if self.k == 1:
-            return f"{self.events} of {self.n} ({pct(self.estimate)}; 95% CI {pct(self.low)}–{pct(self.high)}, {self.method}); 1 study ({self.studies[0]})"
+            return f"{self.events} of {self.n} ({pct(self.estimate)}; {ci}, {self.method}); 1 study ({self.studies[0]})"
         return (
-            f"{pct(self.estimate)} (95% CI {pct(self.low)}–{pct(self.high)}); {self.k} studies ({', '.join(self.studies)}), "
+            f"{pct(self.estimate)} ({ci}); {self.k} studies ({', '.join(self.studies)}), "
             f"{self.events} of {self.n} patients; {self.method}"
         )
 
