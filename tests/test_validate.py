@@ -254,9 +254,9 @@ def test_cli_on_a_folder_without_schema(tmp_path: Path):
 
 
 def test_claim_citing_a_study_that_does_not_exist(data: Path):
-    header = (data / "claims.csv").read_text(encoding="utf-8")
-    row = "src004_01,src004,section 'Evidence',\"33 patients, 76% complete relief\",efficacy,crps,33; 76%,correll2004;nobody1999,,,,tester,\n"
-    (data / "claims.csv").write_text(header + row, encoding="utf-8")
+    lines = lines_of(data / "claims.csv")
+    row = "src004_99,src004,section 'Evidence',\"33 patients, 76% complete relief\",efficacy,crps,33; 76%,correll2004;nobody1999,,,,tester,\n"
+    write_lines(data / "claims.csv", lines + [row])
     problems = validate_package(data).problems
-    assert located(problems) == {("claims.csv", 2, "cites")}
+    assert located(problems) == {("claims.csv", len(lines) + 1, "cites")}
     assert "'nobody1999' is not a study_id" in problems[0].message
