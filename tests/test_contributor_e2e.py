@@ -1,0 +1,85 @@
+"""End to end, as CONTRIBUTING.md tells a contributor: on a copy of the repository, add a
+study with new-study, fill it in, validate, build the book, and find the study on the
+pages. Two obviously fictitious test studies are added (so that a pooled estimate
+exists), in a temporary copy only. The book is built once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from contrib_helpers import fill_study, read_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
+A, B = "zz_fictitious2001", "zz_fictitious2002"
+
+
+def analysis(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m analysis ...`` in the copy, importing the copy's own package (as a fresh clone would)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("KETAMINE_REVIEW_DATA", None)
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=root, env=env, capture_output=True, text=True, timeout=1200)
+
+
+def page_text(root: Path, page: str) -> str:
+    html = (root / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def contributing_example_row() -> str:
+    """The filled-in outcome row of the worked example in CONTRIBUTING.md."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if line.startswith("doe2020,ketamine,complete_relief,"))
+
+
+def test_a_contributor_adds_a_study_and_sees_it_in_the_book(tmp_path: Path):
+    from analysis.contribute import Appended  # where new-study said it wrote, for the fill-in helper
+
+    root = tmp_path / "clone"
+    shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
+    data = root / "data"
+    original = {p.name: read_lines(p) for p in data.glob("*.csv")}
+
+    for study, year, counts in ((A, 2001, (10, 20)), (B, 2002, (30, 40))):
+        added = analysis(root, "new-study", study)
+        assert added.returncode == 0, added.stdout + added.stderr
+        # placeholders fail validation until filled in
+        check = analysis(root, "validate", "data")
+        assert check.returncode == 1 and "placeholder not filled in" in check.stdout
+        appended = [
+            Appended(data / m.group(1), int(m.group(2)), int(m.group(3) or m.group(2)) - int(m.group(2)) + 1)
+            for m in re.finditer(r"data/(\S+\.csv): lines? (\d+)(?:-(\d+))?", added.stdout)
+        ]
+        fill_study(data, appended, year, {"complete_relief": counts})
+        check = analysis(root, "validate", "data")
+        assert check.returncode == 0, check.stdout
+
+    # the worked example's row of CONTRIBUTING.md is a valid outcome row too (in the copy only)
+    example = contributing_example_row().replace("doe2020", A).replace("complete_relief", "partial_relief")
+    with open(data / "outcomes.csv", "a", encoding="utf-8") as fh:
+        fh.write(example + "\n")
+    check = analysis(root, "validate", "data")
+    assert check.returncode == 0, check.stdout
+
+    for name, lines in original.items():  # nothing existing was rewritten
+        assert read_lines(data / name)[: len(lines)] == lines
+
+    changes = analysis(root, "changes")
+    assert f"Added: Fictitious Test 2001 ({A})" in changes.stdout
+
+    built = analysis(root, "build", "--root", str(root))
+    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
+
+    what = page_text(root, "what-changed")
+    assert f"Added: Fictitious Test 2001 ({A})" in what
+    assert f"Added: Fictitious Test 2002 ({B})" in what
+    assert f"2 studies ({A}, {B})" in what  # the pooled estimate of the two
+    assert "data version 0.1.0" in what
+    studies = len(original["studies.csv"]) - 1 + 2
+    assert f"with {studies} studies" in page_text(root, "intro")
