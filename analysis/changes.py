@@ -22,6 +22,8 @@ What is compared, all of it derived from the two ``datapackage.json`` files:
   with one study, its proportion with a Wilson interval. Eligible rows follow the
   book's rule: included studies only, and values read in the primary report
   (``source_kind`` primary, ``status`` confirmed); second-hand values are kept out.
+  A study with several rows for one outcome, timepoint and arm (different analysis
+  populations) contributes the row with the largest denominator, once.
 
 **The last release** is the newest snapshot folder ``releases/data-vX.Y.Z/`` in the
 repository (a copy of ``data/`` as released, made by ``python -m analysis

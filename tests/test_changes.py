@@ -210,3 +210,11 @@ def test_the_validator_checks_the_data_version_and_date(versions, key, value, me
     line = next(i for i, l in enumerate(read_lines(path), 1) if l.strip().startswith(f'"{key}"'))
     problems = [p for p in validate_package(data).problems if p.field == key]
     assert len(problems) == 1 and problems[0].line == line and message in problems[0].message
+
+
+def test_markdown_report_escapes_data_values(versions):
+    old, new = versions
+    add_study(new, A, 2001, {"complete_relief": (10, 20)})
+    markdown = ch.render_markdown(compare(old, new))
+    assert "## Studies added and removed" in markdown
+    assert r"zz\_fictitious2001" in markdown  # an underscore in an id is not emphasis
