@@ -1,0 +1,74 @@
+"""The audit of the public texts' claims: verdicts by text, as a table and a figure.
+
+A claim without a verdict is counted as "not yet audited", never as supported.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+VERDICTS = ["supported", "partly_supported", "unsupported", "contradicted", "not_checkable", "not_yet_audited"]
+VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}
+# Okabe–Ito colours, ordered from agreement to contradiction; grey for not audited.
+VERDICT_COLOURS = {
+    "supported": "#009E73",
+    "partly_supported": "#56B4E9",
+    "unsupported": "#E69F00",
+    "contradicted": "#D55E00",
+    "not_checkable": "#CC79A7",
+    "not_yet_audited": "#BBBBBB",
+}
+
+
+def verdicts(claims: pd.DataFrame) -> pd.Series:
+    """Each claim's verdict, 'not_yet_audited' where none is recorded."""
+    return claims["verdict"].astype("string").fillna("not_yet_audited")
+
+
+def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims per source text (rows) and verdict (columns, in VERDICTS order), with totals."""
+    table = pd.crosstab(claims["source_report"], verdicts(claims)).reindex(columns=VERDICTS, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return table
+
+
+def verdict_figure(counts: pd.DataFrame, names: dict[str, str]) -> tuple[Figure, str]:
+    """Horizontal stacked bars of verdicts per source text; returns (figure, alt text)."""
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(counts) + 1.6))
+    y = list(range(len(counts)))[::-1]
+    left = [0] * len(counts)
+    for verdict in VERDICTS:
+        values = list(counts[verdict])
+        ax.barh(y, values, left=left, color=VERDICT_COLOURS[verdict], label=VERDICT_LABELS[verdict], edgecolor="white", linewidth=0.5)
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(y, [names.get(s, s) for s in counts.index])
+    ax.set_xlabel("Claims")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout()
+    parts = []
+    for source, row in counts.iterrows():
+        present = ", ".join(f"{row[v]} {VERDICT_LABELS[v]}" for v in VERDICTS if row[v])
+        parts.append(f"{names.get(source, source)}: {row['total']} claims ({present})")
+    return fig, "Stacked bar chart of the audit verdicts for the claims in each public text. " + "; ".join(parts) + "."
+
+
+def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """One display row per claim: quote, numbers, cited studies, verdict and reason."""
+    out = claims.assign(_verdict=verdicts(claims))
+    return pd.DataFrame(
+        {
+            "Claim": out["claim_id"],
+            "Where": out["source_location"],
+            "The text says (quoted)": out["source_quote"],
+            "Numbers": out["numbers"].fillna(""),
+            "Cites": out["cites"].fillna(""),
+            "Verdict": out["_verdict"].map(VERDICT_LABELS),
+            "Why": out["verdict_reason"].fillna(""),
+        }
+    )
