@@ -11,7 +11,7 @@ claim by claim into ``data/claims.csv``. These tests guard that extraction:
   insurance, safety, schedule) that must stay in the data.
 * Every ``source_quote`` occurs verbatim in its source text (whitespace and curly quotes
   normalised only; a quote may be shortened with "..." at its ends). The texts live outside
-  the repository: set ``KETAMINE_SOURCES`` to their folder (default /work/shared/sources);
+  the repository: in ``../shared/sources`` beside the clone, or the folder named by ``KETAMINE_SOURCES``;
   these checks are skipped when the folder is absent.
 * Claim ids are ``src00N_NN``, consecutive from 01 within each text, in file order.
 * The shipped data validate, so every cited or relied-on study exists in studies.csv.
@@ -30,7 +30,9 @@ from analysis.validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SOURCES = Path(os.environ.get("KETAMINE_SOURCES", "/work/shared/sources"))
+# The texts live in shared/sources beside the repository (as on the team's machines
+# and in CI); KETAMINE_SOURCES overrides.
+SOURCES = Path(os.environ.get("KETAMINE_SOURCES", Path(__file__).resolve().parents[2] / "shared" / "sources"))
 TEXTS = ("src000", "src001", "src002", "src003", "src004")
 
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
