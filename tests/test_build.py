@@ -22,12 +22,36 @@ ROOT = Path(__file__).resolve().parents[1]
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
 
 
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    """A copy of the repository (sources, data, config) in a temporary folder."""
+def copy_repository(tmp_path: Path, pages: tuple[str, ...]) -> Path:
+    """A copy of the repository whose table of contents lists only ``pages`` (after the intro).
+
+    Building the whole book for every test would take minutes; the guards under test
+    work per page, so a few pages show them as well as all of them.
+    """
     target = tmp_path / "book-copy"
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    chapters = "".join(f"      - file: book/{page}\n" for page in linked_pages(target, pages))
+    (target / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nparts:\n  - caption: Pages under test\n    chapters:\n{chapters}", encoding="utf-8")
     return target
+
+
+def linked_pages(root: Path, pages: tuple[str, ...]) -> list[str]:
+    """``pages`` plus every page they (or the intro) link to with {doc}, transitively."""
+    wanted, todo = list(pages), ["intro", *pages]
+    while todo:
+        text = (root / "book" / f"{todo.pop()}.md").read_text(encoding="utf-8")
+        for target in re.findall(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", text):
+            name = target.split("/")[-1]
+            if name not in wanted and name != "intro" and (root / "book" / f"{name}.md").exists():
+                wanted.append(name)
+                todo.append(name)
+    return wanted
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """A copy of the repository with the CRPS retrospective-series page."""
+    return copy_repository(tmp_path, ("crps-retrospective",))
 
 
 def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
@@ -51,7 +75,7 @@ def add_page(root: Path, name: str, body: str) -> None:
     )
     (root / "book" / f"{name}.md").write_text(header + body, encoding="utf-8")
     toc = root / "_toc.yml"
-    toc.write_text(toc.read_text(encoding="utf-8") + f"      - file: book/{name}\n", encoding="utf-8")
+    toc.write_text(toc.read_text(encoding="utf-8").rstrip("\n") + f"\n      - file: book/{name}\n", encoding="utf-8")
 
 
 def set_complete_relief(root: Path, events: int, percent: int) -> None:
@@ -119,3 +143,49 @@ def test_without_the_input_tracking_the_page_goes_stale(book: Path):
     set_complete_relief(book, events=26, percent=79)
     assert build(book, **off).returncode == 0
     assert "25 of 33 (76%" in page_text(book, "crps-retrospective")
+
+
+def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(tmp_path: Path):
+    """Issue 6: judgements changed in the data show on the next build everywhere they are used.
+
+    Kannan 2002 (cancer pain) starts low and is rated down for risk of bias (-2),
+    indirectness (-1) and imprecision (-2): very low. With those concerns removed it is low.
+    It is the only critical cancer-pain outcome, so the heatmap's cancer cell follows it.
+    """
+    import pandas as pd
+
+    root = copy_repository(tmp_path, ("grades",))
+    first = build(root)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    before = page_text_of((root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8"))
+    images_before = images_of((root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8"))
+    assert "9 (1) ⊕◯◯◯ very low (a, b, c)" in before
+    assert "Cancer pain: Public texts" in before and "This book (GRADE): very low (lowest of 1 critical outcome). Ischaemic" not in before
+
+    path = root / "data" / "certainty_ratings.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = frame["rating_id"] == "cancer_pain_decrease"
+    for domain in ("risk_of_bias", "indirectness", "imprecision"):
+        frame.loc[row, domain] = "not_serious"
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+    second = build(root)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "re-executing book/grades: changed data/certainty_ratings.csv" in second.stdout
+    html = (root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8")
+    after = page_text_of(html)
+    assert "9 (1) ⊕⊕◯◯ low" in after  # the Summary of Findings row
+    assert "9 (1) ⊕◯◯◯ very low" not in after
+    cancer_alt = re.search(r"Cancer pain: [^.]*?This book \(GRADE\): ([a-z ]+) \(lowest", after)
+    assert cancer_alt and cancer_alt.group(1) == "low"  # the heatmap's alt text, computed from the data
+    assert images_of(html) != images_before  # and the heatmap image itself
+
+
+def page_text_of(html: str) -> str:
+    import html as html_lib
+
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def images_of(html: str) -> list[str]:
+    return re.findall(r'src="data:image/png;base64,([^"]+)"', html)

@@ -1,0 +1,97 @@
+"""GRADE arithmetic: the certainty follows from the recorded judgements (Cochrane Handbook ch. 14).
+
+Randomised evidence starts high, observational low; each serious concern moves it down
+one level, very serious two; a large effect, a dose-response gradient or confounding
+that would reduce a demonstrated effect move it up; it stays between very low and high.
+"""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import grading
+from analysis.validate import validate_package
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rating(**kw):
+    row = {d: "not_serious" for d in ("risk_of_bias", "inconsistency", "indirectness", "imprecision")}
+    row.update(publication_bias="undetected", large_effect="not_applicable", dose_response="not_applicable", confounding="not_applicable")
+    row.update({f"{d}_reason": f"reason for {d}" for d in grading.DOWN_DOMAINS + grading.UP_DOMAINS})
+    row.update(kw)
+    return pd.Series(row)
+
+
+@pytest.mark.parametrize(
+    "kw,expected",
+    [
+        (dict(start_level="high"), "high"),
+        (dict(start_level="high", risk_of_bias="serious"), "moderate"),
+        (dict(start_level="high", risk_of_bias="serious", imprecision="very_serious"), "very low"),
+        (dict(start_level="high", risk_of_bias="very_serious", imprecision="very_serious", indirectness="serious"), "very low"),  # floor
+        (dict(start_level="low"), "low"),
+        (dict(start_level="low", large_effect="large"), "moderate"),
+        (dict(start_level="low", large_effect="very_large", dose_response="yes"), "high"),  # ceiling
+        (dict(start_level="low", publication_bias="suspected"), "very low"),
+        (dict(start_level="no_evidence"), "no evidence"),
+    ],
+)
+def test_certainty_follows_the_judgements(kw, expected):
+    assert grading.certainty(rating(**kw)) == expected
+
+
+def test_every_move_has_a_footnote_with_its_reason():
+    notes = grading.footnotes(rating(start_level="high", risk_of_bias="serious", imprecision="very_serious"))
+    assert notes == ["Risk of bias (−1): reason for risk_of_bias", "Imprecision (−2): reason for imprecision"]
+
+
+def test_optimal_information_size_continuous():
+    # 4 (1.959964 + 0.841621)^2 * 2^2 / 1^2 = 125.6 -> 126 (two arms of 63)
+    assert grading.ois_continuous(sd=2.0, mid=1.0) == 126
+
+
+def test_optimal_information_size_dichotomous():
+    # p1 0.5, p2 0.375 (RRR 25%): per arm 7.8489 * (0.25 + 0.234375) / 0.125^2 = 243.3 -> 244; total 488
+    assert grading.ois_dichotomous(0.5, 0.25) == 488
+
+
+def test_shipped_ratings_each_have_a_certainty_and_reasons():
+    from analysis.data import load_table
+
+    rated = grading.rate(load_table("certainty_ratings"))
+    assert set(rated["certainty"]) <= set(grading.LEVELS) | {"no evidence"}
+    for _, r in rated.iterrows():
+        for note in grading.footnotes(r):
+            assert not note.endswith(": <NA>") and not note.endswith(": nan"), note
+
+
+def test_validator_rejects_a_rating_moved_without_a_reason(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "certainty_ratings.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["rating_id"] == "crps_rct_pain_week1", "imprecision_reason"] = ""
+    frame.to_csv(path, index=False, lineterminator="\n")
+    problems = validate_package(data).problems
+    line = int(frame.index[frame["rating_id"] == "crps_rct_pain_week1"][0]) + 2
+    assert [(Path(p.file).name, p.line, p.field) for p in problems] == [("certainty_ratings.csv", line, "imprecision_reason")]
+    assert "needs its reason" in problems[0].message
+
+
+def test_randomised_evidence_is_not_rated_up(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "certainty_ratings.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["rating_id"] == "crps_rct_pain_week1", "large_effect"] = "large"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    fields = {p.field for p in validate_package(data).problems}
+    assert "large_effect" in fields
+
+
+@pytest.mark.parametrize("value,cell", [("not_serious", "no concern"), ("serious", "−1"), ("very_serious", "−2"), ("large", "+1"), ("not_applicable", "n/a"), ("strongly_suspected", "−2")])
+def test_domain_cells(value, cell):
+    assert grading.domain_cell(value) == cell
