@@ -44,3 +44,14 @@ def test_counted(n, expected):
     from analysis.report import counted
 
     assert counted(n, "study", "studies") == expected
+
+
+def test_data_date_is_the_packages_created_date():
+    import json
+    from pathlib import Path
+
+    from analysis.data import data_date
+
+    root = Path(__file__).resolve().parents[1]
+    created = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))["created"]
+    assert data_date(root / "data") == created[:10]
