@@ -31,8 +31,17 @@ book: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python -m analysis validate data
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# The browser tests drive Debian's headless chromium (through playwright, whose own
+# browser download does not work offline); install it when it is missing.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@echo "chromium is missing: installing the Debian package (the browser tests need it)"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+	  || { echo "ERROR: could not install chromium, which the browser tests need. As root on Debian/Ubuntu run: apt-get update && apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)" >&2; exit 1; }
+	@test -x $(CHROMIUM) || { echo "ERROR: $(CHROMIUM) still missing after installing chromium" >&2; exit 1; }
+
+test: $(STAMP) $(CHROMIUM)
+	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean:
 	rm -rf _build

@@ -13,6 +13,20 @@ Two parts.
    contents is re-read and re-executed (Sphinx's ``env-get-outdated`` event). A
    notebook that logged no data read is keyed on every file in ``data/``.
 
+   The same extension executes, before Sphinx reads them, the notebooks it is about
+   to read, in parallel (one worker process per core, :mod:`analysis.nbexec`), and
+   stores each executed notebook in myst-nb's jupyter-cache, from which myst-nb
+   then takes the outputs (``execute_notebooks: cache``). jupyter-cache keys a
+   notebook on its code cells only, so it is never trusted alone: each executed
+   notebook also gets a manifest (``_build/.ketamine-exec/``) of the SHA-256 of
+   everything it read, and a notebook whose manifest differs from the files is
+   executed again and its cache record overwritten. A notebook that fails in a
+   worker has its cache record removed, so myst-nb executes it again itself and
+   reports the error as usual. The extension also sets the kernels' environment
+   for reproducible figures (``matplotlibrc``, ``SOURCE_DATE_EPOCH``,
+   ``PYTHONHASHSEED``) and, after an HTML build, copies the data files and the
+   vendored MathJax into the site.
+
 2. :func:`main` (``python -m analysis build``, which ``make book`` runs): runs
    ``jupyter-book build`` with ``-W -n --keep-going``, keeps the whole log in
    ``_build/build.log``, prints the execution tracebacks of failing notebooks, and
@@ -23,12 +37,15 @@ Two parts.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .data import READS_LOG_ENV
@@ -37,6 +54,11 @@ STATE_ATTR = "ketamine_inputs"
 # Set to 1 to switch the input tracking off (used only to show that the
 # never-stale test fails without it).
 DISABLE_ENV = "KETAMINE_REVIEW_NO_INPUT_TRACKING"
+# Number of notebooks executed at once (default: one per core).
+JOBS_ENV = "KETAMINE_REVIEW_JOBS"
+EXEC_DIR = ".ketamine-exec"  # in _build/: one manifest per executed notebook
+# Files served with the site, next to the pages: data/<these> -> _build/html/data/
+DATA_SUFFIXES = (".csv", ".json")
 
 
 # --------------------------------------------------------------------------
@@ -114,12 +136,17 @@ def _on_doctree_read(app: Any, doctree: Any) -> None:
     root = Path(app.srcdir)
     log = _reads_log(app, docname)
     reads = sorted({Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()})
-    if not reads:  # nothing logged: key on all the data, to be safe
-        reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
     state = getattr(env, STATE_ATTR, None)
     if state is None:
         state = {}
         setattr(env, STATE_ATTR, state)
+    manifest = _load_manifest(app, docname)
+    if not reads and manifest is not None and not changed_inputs(manifest["inputs"], root):
+        # myst-nb took the outputs from the cache that the parallel execution filled
+        state[docname] = {k: v for k, v in manifest["inputs"].items() if k != manifest["source"]}
+        return
+    if not reads:  # nothing logged: key on all the data, to be safe
+        reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
     state[docname] = fingerprint(reads + code_inputs(root), root)
 
 
@@ -153,8 +180,257 @@ def _on_env_merge_info(app: Any, env: Any, docnames: set[str], other: Any) -> No
             state[docname] = getattr(other, STATE_ATTR)[docname]
 
 
+# --------------------------------------------------------------------------
+# Parallel execution, feeding myst-nb's jupyter-cache
+
+
+def _manifest_path(app: Any, docname: str) -> Path:
+    return Path(app.outdir).parent / EXEC_DIR / (docname.replace("/", "__") + ".json")
+
+
+def _load_manifest(app: Any, docname: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(_manifest_path(app, docname).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _read_notebook(app: Any, env: Any, path: Path, text: str) -> tuple[Any, Any] | None:
+    """The notebook as myst-nb will see it (same reader, kernel aliases and per-notebook config)."""
+    from myst_nb.core.read import create_nb_reader
+    from myst_nb.core.nb_to_tokens import nb_node_to_dict
+
+    nb_config = env.mystnb_config
+    reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
+    if reader is None:
+        return None
+    nb = reader.read(text)
+    kernel = nb.metadata.get("kernelspec", {}).get("name")
+    if kernel is not None:
+        for rgx, alias in nb_config.kernel_rgx_aliases.items():
+            if re.fullmatch(rgx, kernel):
+                nb.metadata["kernelspec"]["name"] = alias
+                break
+    if nb_config.metadata_key in nb.metadata:
+        overrides = nb_node_to_dict(nb.metadata[nb_config.metadata_key])
+        overrides.pop("output_folder", None)
+        try:
+            nb_config = nb_config.copy(**overrides)
+        except Exception:  # myst-nb itself warns about it when it reads the page
+            pass
+    return nb, nb_config
+
+
+def _cache_record(cache: Any, nb: Any) -> Any:
+    try:
+        return cache.match_cache_notebook(nb)
+    except KeyError:
+        return None
+
+
+def _kernel_environment(root: Path) -> dict[str, str]:
+    """Environment variables that make the kernels' output reproducible."""
+    return {
+        "MPLBACKEND": "Agg",
+        "MATPLOTLIBRC": str(root / "matplotlibrc"),
+        "SOURCE_DATE_EPOCH": "0",  # matplotlib's SVG/PDF Date metadata
+        # escapes HTML in pandas Styler tables (text from the data is shown, never run)
+        "PYTHONSTARTUP": str(root / "tools" / "kernel_startup.py"),
+        "PYTHONHASHSEED": "0",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+
+
+def _on_builder_inited(app: Any) -> None:
+    # Set once Sphinx has read its configuration (which would otherwise take the
+    # copyright year from SOURCE_DATE_EPOCH), so that kernels started by myst-nb
+    # itself inherit it too.
+    for key, value in _kernel_environment(Path(app.srcdir)).items():
+        if key in ("MATPLOTLIBRC", "PYTHONSTARTUP") and not Path(value).is_file():
+            continue
+        os.environ.setdefault(key, value)
+
+
+def _run_worker(job: dict[str, Any]) -> dict[str, Any]:
+    env = dict(os.environ, **{READS_LOG_ENV: str(job["reads"])})
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis.nbexec", str(job["in"]), str(job["out"]), str(job["cwd"]), str(job["timeout"]), job["allow_errors"]],
+        env=env, capture_output=True, text=True,
+    )
+    return {**job, "ok": result.returncode == 0, "seconds": time.perf_counter() - started, "stderr": result.stderr}
+
+
+def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
+    """Execute, in parallel, the notebooks about to be read whose cached outputs are not fresh."""
+    if os.environ.get(DISABLE_ENV) == "1" or getattr(env, "mystnb_config", None) is None:
+        return
+    if env.mystnb_config.execution_mode != "cache":
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    root = Path(app.srcdir)
+    cache = get_cache(env.mystnb_config.execution_cache_path)
+    work = Path(app.outdir).parent / EXEC_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for docname in sorted(docnames):
+        path = Path(env.doc2path(docname))
+        if path.suffix not in (".md", ".ipynb"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if not _is_notebook(app, docname, text):
+            continue
+        read = _read_notebook(app, env, path, text)
+        if read is None:
+            continue
+        nb, nb_config = read
+        if nb_config.execution_mode != "cache" or any(
+            PurePosixPath(path.as_posix()).match(p) for p in nb_config.execution_excludepatterns
+        ):
+            continue
+        manifest = _load_manifest(app, docname)
+        record = _cache_record(cache, nb)
+        if manifest is not None and record is not None and not changed_inputs(manifest["inputs"], root):
+            continue  # the cached outputs were made from exactly these inputs
+        stem = docname.replace("/", "__")
+        nbformat.write(nb, work / f"{stem}.in.ipynb")
+        jobs.append({
+            "docname": docname, "path": path, "nb": nb, "record": record,
+            "in": work / f"{stem}.in.ipynb", "out": work / f"{stem}.out.ipynb", "reads": work / f"{stem}.reads",
+            "cwd": path.parent, "timeout": nb_config.execution_timeout or 0,
+            "allow_errors": "1" if nb_config.execution_allow_errors else "0",
+            "expected": (manifest or {}).get("seconds", 0.0),
+        })
+    if not jobs:
+        return
+    workers = max(1, min(len(jobs), int(os.environ.get(JOBS_ENV) or os.cpu_count() or 1)))
+    jobs.sort(key=lambda j: -j["expected"])  # longest first
+    for job in jobs:
+        job["reads"].write_text("", encoding="utf-8")
+    print(f"[execute] {len(jobs)} notebook(s), {workers} at a time: {', '.join(j['docname'] for j in jobs)}", flush=True)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_run_worker, jobs))
+    for job in results:
+        if not job["ok"]:
+            # Leave it to myst-nb: it executes the page again and reports the error.
+            if job["record"] is not None:
+                cache.remove_cache_record(job["record"].pk)
+            _manifest_path(app, job["docname"]).unlink(missing_ok=True)
+            print(f"[execute] {job['docname']} failed in {job['seconds']:.1f} s; myst-nb will run it again to report the error", flush=True)
+            continue
+        executed = nbformat.read(job["out"], as_version=4)
+        nb = job["nb"]  # the notebook as myst-nb reads it, with the executed outputs
+        code_cells = [c for c in nb.cells if c.cell_type == "code"]
+        done_cells = [c for c in executed.cells if c.cell_type == "code"]
+        for cell, done in zip(code_cells, done_cells):
+            cell.outputs = done.outputs
+            cell.execution_count = done.get("execution_count")
+        if "language_info" in executed.metadata:
+            nb.metadata["language_info"] = executed.metadata["language_info"]
+        cache.cache_notebook_bundle(
+            CacheBundleIn(nb, str(job["path"]), data={"execution_seconds": job["seconds"]}), check_validity=False, overwrite=True
+        )
+        reads = sorted({Path(line) for line in job["reads"].read_text(encoding="utf-8").splitlines() if line.strip()})
+        if not reads:  # nothing logged: key on all the data, to be safe
+            reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
+        source = fingerprint([job["path"]], root)
+        manifest = {
+            "source": next(iter(source)),
+            "inputs": {**source, **fingerprint(reads + code_inputs(root), root)},
+            "seconds": job["seconds"],
+        }
+        _manifest_path(app, job["docname"]).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        read_names = ", ".join(sorted(k for k in manifest["inputs"] if k.startswith("data/"))) or "no data"
+        print(f"[execute] {job['docname']}: {job['seconds']:.1f} s (read {read_names})", flush=True)
+    print(f"[execute] done in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+# --------------------------------------------------------------------------
+# Extra files of the HTML site
+
+
+def data_files(root: Path) -> list[Path]:
+    """The data files published with the site (CSV tables and datapackage.json)."""
+    folder = root / "data"
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES) if folder.is_dir() else []
+
+
+def _data_index_html(files: list[Path]) -> str:
+    from html import escape
+
+    items = "\n".join(
+        f'<li><a href="{escape(p.name)}">{escape(p.name)}</a> ({p.stat().st_size:,} bytes)</li>' for p in files
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Data files of the review</title></head><body>\n"
+        "<h1>Data files of the review</h1>\n"
+        "<p>The CSV tables every number of the book is computed from, and their schema "
+        "(<code>datapackage.json</code>, a Frictionless Data Package).</p>\n"
+        f"<ul>\n{items}\n</ul>\n<p><a href=\"../index.html\">Back to the book</a></p>\n</body></html>\n"
+    )
+
+
+def _on_build_finished(app: Any, exception: Exception | None) -> None:
+    if exception is not None or getattr(app.builder, "format", None) != "html":
+        return
+    root, out = Path(app.srcdir), Path(app.outdir)
+    files = data_files(root)
+    if files:
+        target = out / "data"
+        target.mkdir(parents=True, exist_ok=True)
+        for path in files:
+            shutil.copyfile(path, target / path.name)
+        (target / "index.html").write_text(_data_index_html(files), encoding="utf-8")
+    mathjax = root / "theme" / "mathjax"
+    if mathjax.is_dir():
+        shutil.copytree(mathjax, out / "_static" / "mathjax", dirs_exist_ok=True)
+
+
+def _on_html_page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Add "data files" to the theme's download menu; keep thebe's scripts out when thebe is off.
+
+    sphinx-thebe adds its configuration script twice (``const THEBE_JS_URL`` declared
+    twice: an error in every page's console); with thebe switched off in the launch
+    buttons the book needs none of it.
+    """
+    thebe_on = bool((app.config.html_theme_options or {}).get("launch_buttons", {}).get("thebe"))
+    scripts, seen = [], set()
+    for js in context.get("script_files", []):
+        filename = str(getattr(js, "filename", js) or "")
+        body = getattr(js, "attributes", {}).get("body", "")
+        if not thebe_on and ("THEBE_JS_URL" in body or filename.endswith("sphinx-thebe.js")):
+            continue
+        key = (filename, body)
+        if key in seen:
+            continue
+        seen.add(key)
+        scripts.append(js)
+    if "script_files" in context:
+        context["script_files"] = scripts
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].append({
+                "type": "link",
+                "url": context["pathto"]("data/index.html", 1),
+                "text": "data (CSV)",
+                "tooltip": "Download the data files of the review",
+                "icon": "fas fa-table",
+                "label": "download-data-button",
+            })
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the input tracking with Sphinx."""
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("build-finished", _on_build_finished)
+    app.connect("html-page-context", _on_html_page_context, priority=600)
     app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-get-outdated", _on_env_get_outdated)

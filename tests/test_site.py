@@ -1,0 +1,379 @@
+"""The reader's experience, in a real browser (Debian's headless chromium driven by playwright).
+
+Once per test session the book is built into a temporary copy of the repository (so
+the HTML under test is never stale), with two changes to the copy:
+
+* ``tests/fixtures/browser-fixture.md`` is added to its table of contents, so that the
+  tests always meet a PNG and an SVG figure, mathematics, wide tables, internal
+  anchors and text from the data, whatever the chapters hold;
+* the first study's title in ``data/studies.csv`` gets an HTML ``<script>`` element,
+  which every page must show as text and never run.
+
+The built site is served on 127.0.0.1 (a free port) by a small http.server thread.
+Any request to another host is blocked and counted as a failure: the book must read
+offline. A second clean build of the same copy checks that builds are deterministic.
+
+Chromium is installed by ``make test`` (Makefile); if it is missing these tests fail
+with a message saying how to install it. They never skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
+CHROMIUM = os.environ.get("KETAMINE_REVIEW_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+FIXTURE = ROOT / "tests" / "fixtures" / "browser-fixture.md"
+FIXTURE_DOC = "book/zz-browser-fixture"
+INJECTED = "<script>alert(1)</script>"
+GLUED_TEXT = "25 of 33 (76%; 95% CI 59–87%, Wilson)"
+PHONE = {"width": 375, "height": 740}
+# alt texts that say nothing about a figure
+GENERIC_ALT = {"", "image", "figure", "plot", "chart", "graph", "png", "svg", "img", "picture", "untitled"}
+
+
+# --------------------------------------------------------------------------
+# Building and serving the book
+
+
+def prepare_copy(target: Path) -> Path:
+    """A copy of the repository with the fixture page and an HTML title in the data."""
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    shutil.copyfile(FIXTURE, target / f"{FIXTURE_DOC}.md")
+    toc = target / "_toc.yml"
+    toc.write_text(
+        toc.read_text(encoding="utf-8").rstrip("\n")
+        + f"\n  - caption: Browser test fixture\n    chapters:\n      - file: {FIXTURE_DOC}\n",
+        encoding="utf-8",
+    )
+    studies = target / "data" / "studies.csv"
+    lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    assert "title" in header, "data/studies.csv has no title column"
+    # Rewrite the first data row's title field (no quoting needed: the title has no comma).
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("".join(lines))))
+    rows[1][header.index("title")] = f"{INJECTED} {rows[1][header.index('title')]}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    studies.write_text(out.getvalue(), encoding="utf-8")
+    return target
+
+
+def build(root: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    for key in ("KETAMINE_REVIEW_DATA", "KETAMINE_REVIEW_READS"):
+        env.pop(key, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--root", str(root)], cwd=root, env=env, capture_output=True, text=True, timeout=1800
+    )
+    assert result.returncode == 0, f"the book does not build:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built HTML of a fresh copy of the repository (built once per test session)."""
+    root = prepare_copy(tmp_path_factory.mktemp("site") / "book")
+    build(root)
+    return root / "_build" / "html"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"{CHROMIUM} is missing. The browser tests need Debian's chromium: run 'make test' (it installs it), "
+            "or as root 'apt-get update && apt-get install -y chromium', or set KETAMINE_REVIEW_CHROMIUM."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def pages(site: Path) -> list[str]:
+    """Every HTML page of the site, as a path relative to its root."""
+    found = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if not p.relative_to(site).parts[0].startswith("_"))
+    assert "index.html" in found and f"{FIXTURE_DOC}.html" in found, found
+    return found
+
+
+class Visit:
+    """A page opened in the browser, with everything that went wrong while loading it."""
+
+    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None):
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        origin = server.rstrip("/")
+
+        def route(route):
+            url = route.request.url
+            if url.startswith(origin + "/") or url.startswith(("data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                self.problems.append(f"request leaves localhost: {url}")
+                route.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+        def on_dialog(dialog):
+            self.dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.page.goto(server + path, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+        # Pages with mathematics: wait until MathJax has typeset them.
+        self.page.wait_for_function(
+            "() => !window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise"
+            " || window.__mjDone === true || (window.MathJax.startup.promise.then(() => { window.__mjDone = true; }), false)",
+            timeout=30000,
+        )
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server: str, site: Path):
+    """Every page opened once at desktop size; the Visit objects stay open for the tests."""
+    opened = {path: Visit(browser, server, path) for path in pages(site)}
+    yield opened
+    for visit in opened.values():
+        visit.close()
+
+
+# --------------------------------------------------------------------------
+# Tests
+
+
+def test_every_page_loads_without_errors_and_stays_on_localhost(visits):
+    problems = {path: v.problems for path, v in visits.items() if v.problems}
+    assert not problems, "pages with console errors, failed or outside requests:\n" + "\n".join(
+        f"{path}: {p}" for path, ps in problems.items() for p in ps
+    )
+
+
+def test_mathematics_is_typeset_from_the_local_copy_of_mathjax(visits, site: Path):
+    visit = visits[f"{FIXTURE_DOC}.html"]
+    scripts = visit.page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+    assert any("/_static/mathjax/tex-chtml.js" in s for s in scripts), scripts
+    assert visit.page.locator("mjx-container").count() >= 1, "MathJax did not typeset the equation"
+    html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+
+
+def test_every_figure_loads_and_has_meaningful_alt_text(visits):
+    images = []
+    for path, visit in visits.items():
+        for img in visit.page.eval_on_selector_all(
+            "img",
+            "els => els.map(e => ({src: e.getAttribute('src'), alt: e.getAttribute('alt'), w: e.naturalWidth,"
+            " complete: e.complete, content: !!e.closest('article')}))",
+        ):
+            images.append((path, img))
+    figures = [(path, img) for path, img in images if img["content"]]
+    assert len(figures) >= 2, "no figure found in any article: the fixture page's two figures should be there"
+    bad = []
+    for path, img in images:
+        alt = (img["alt"] or "").strip()
+        src = (img["src"] or "")[:80]
+        stem = Path(urlsplit(img["src"] or "").path).stem
+        if not img["complete"] or img["w"] <= 0:
+            bad.append(f"{path}: {src} did not load")
+        if not img["content"]:  # the theme's icons (launch buttons): a short label will do
+            if not alt:
+                bad.append(f"{path}: {src} has no alt text")
+        elif alt.lower() in GENERIC_ALT or alt == stem or len(alt.split()) < 3 or re.fullmatch(r"[\w./-]+\.(png|svg|jpe?g|gif)", alt):
+            bad.append(f"{path}: figure {src} has no meaningful alt text ({alt!r})")
+    assert not bad, "\n".join(bad)
+
+
+def _ids(site: Path, page: str, cache: dict[str, set[str]]) -> set[str]:
+    if page not in cache:
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        cache[page] = {t["id"] for t in soup.find_all(id=True)} | {t["name"] for t in soup.find_all("a", attrs={"name": True})}
+    return cache[page]
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path):
+    ids: dict[str, set[str]] = {}
+    broken, checked = [], 0
+    for page in pages(site):
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            href = a["href"].strip()
+            if not href or href.startswith(("javascript:", "mailto:")) or urlsplit(href).scheme in ("http", "https"):
+                continue
+            target = urlsplit(urljoin(f"http://site/{page}", href))
+            path = unquote(target.path).lstrip("/") or "index.html"
+            if path.endswith("/"):
+                path += "index.html"
+            checked += 1
+            if not (site / path).is_file():
+                broken.append(f"{page}: {href} -> {path} does not exist")
+            elif target.fragment and path.endswith(".html") and unquote(target.fragment) not in _ids(site, path, ids):
+                broken.append(f"{page}: {href} -> no element with id {target.fragment!r} in {path}")
+    assert checked > 20, f"only {checked} internal links found"
+    assert not broken, "\n".join(broken)
+
+
+def test_the_data_files_are_served_and_linked(site: Path, server: str):
+    for name in ("datapackage.json", "studies.csv", "outcomes.csv", "index.html"):
+        assert (site / "data" / name).is_file(), name
+    assert (site / "data" / "studies.csv").read_bytes() != b""
+    html = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    assert 'href="../data/index.html"' in html, "no link to the data files in the download menu"
+    assert 'href="../_sources/book/intro.ipynb"' in html or 'href="../_sources/book/intro.md"' in html, "no download button"
+
+
+def test_launch_buttons_are_links_to_binder_and_colab(site: Path):
+    html = (site / "book" / "crps-retrospective.html").read_text(encoding="utf-8")
+    assert "https://mybinder.org/v2/gh/ketamine-review/ketamine-chronic-pain/main" in html
+    soup = BeautifulSoup(html, "html.parser")
+    remote_scripts = [s["src"] for s in soup.find_all("script", src=True) if urlsplit(s["src"]).scheme]
+    assert not remote_scripts, remote_scripts
+
+
+@pytest.mark.parametrize("query", ["CRPS", "Correll"])
+def test_search_finds(browser, server: str, query: str):
+    visit = Visit(browser, server, f"search.html?q={query}")
+    try:
+        visit.page.wait_for_selector("#search-results ul.search li", timeout=30000)
+        results = visit.page.locator("#search-results ul.search li").all_inner_texts()
+        assert results, f"no search result for {query}"
+        assert any(query.lower() in r.lower() for r in results) or len(results) >= 1
+        assert not visit.problems, visit.problems
+    finally:
+        visit.close()
+
+
+def test_glued_numbers_are_in_the_page(visits):
+    text = visits["book/crps-retrospective.html"].page.inner_text("main")
+    assert GLUED_TEXT in text
+    # and no unresolved glue placeholder anywhere
+    for path, visit in visits.items():
+        assert "glue:text" not in visit.page.inner_text("body"), path
+
+
+def test_no_page_overflows_a_phone_screen_and_tables_scroll(browser, server: str, site: Path):
+    overflowing, unscrollable, tables = [], [], 0
+    for path in pages(site):
+        visit = Visit(browser, server, path, viewport=PHONE)
+        try:
+            width = visit.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            if width[0] > width[1] + 1:
+                overflowing.append(f"{path}: {width[0]} px wide in a {width[1]} px viewport")
+            for table in visit.page.evaluate(
+                """() => Array.from(document.querySelectorAll('main table')).map(t => {
+                    let box = t;
+                    while (box && box !== document.body) {
+                        const o = getComputedStyle(box).overflowX;
+                        if ((o === 'auto' || o === 'scroll') && box !== t) break;
+                        box = box.parentElement;
+                    }
+                    const scroller = (box && box !== document.body) ? box : null;
+                    return {wide: t.scrollWidth > (scroller || t.parentElement).clientWidth + 1,
+                            scroller: !!scroller,
+                            right: (scroller || t).getBoundingClientRect().right,
+                            text: t.innerText.slice(0, 60)};
+                })"""
+            ):
+                tables += 1
+                if table["wide"] and not table["scroller"]:
+                    unscrollable.append(f"{path}: a wide table is not in a scrolling box ({table['text']!r})")
+                if table["scroller"] and table["right"] > PHONE["width"] + 1:
+                    unscrollable.append(f"{path}: the scrolling box of a table ends at {table['right']} px ({table['text']!r})")
+        finally:
+            visit.close()
+    assert tables >= 2, "no tables found: the fixture page has two wide ones"
+    assert not overflowing and not unscrollable, "\n".join(overflowing + unscrollable)
+
+
+def test_html_in_the_data_is_shown_as_text_and_never_run(visits):
+    shown_on = [path for path, v in visits.items() if INJECTED in v.page.inner_text("body")]
+    assert f"{FIXTURE_DOC}.html" in shown_on, "the title with HTML is not shown literally on the fixture page"
+    dialogs = {path: v.dialogs for path, v in visits.items() if v.dialogs}
+    assert not dialogs, f"a script from the data ran: {dialogs}"
+    for path, visit in visits.items():
+        injected = visit.page.evaluate("() => Array.from(document.scripts).filter(s => s.textContent.includes('alert(1)')).length")
+        assert injected == 0, f"{path}: a <script> element from the data is in the page"
+
+
+# --------------------------------------------------------------------------
+# Determinism
+
+
+def visible_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    return re.sub(r"\s+", " ", soup.get_text(" "))
+
+
+def image_sources(html: str) -> list[str]:
+    return [img.get("src", "") for img in BeautifulSoup(html, "html.parser").find_all("img")]
+
+
+def test_two_clean_builds_are_identical(site: Path, tmp_path: Path):
+    """Same figures byte for byte, same visible text on every page, from a second copy."""
+    other = prepare_copy(tmp_path / "book")
+    build(other)
+    other_site = other / "_build" / "html"
+    images = sorted(p.relative_to(site).as_posix() for p in (site / "_images").glob("*") if p.suffix in (".png", ".svg"))
+    assert any(p.endswith(".png") for p in images) and any(p.endswith(".svg") for p in images), images
+    assert images == sorted(p.relative_to(other_site).as_posix() for p in (other_site / "_images").glob("*") if p.suffix in (".png", ".svg"))
+    differ = [p for p in images if (site / p).read_bytes() != (other_site / p).read_bytes()]
+    assert not differ, f"figures differ between two clean builds: {differ}"
+    for image in images:
+        data = (site / image).read_bytes()
+        assert b"<dc:date>" not in data and b"Creation Time" not in data, f"{image} carries a timestamp"
+    for page in pages(site):
+        first_html = (site / page).read_text(encoding="utf-8")
+        second_html = (other_site / page).read_text(encoding="utf-8")
+        assert visible_text(first_html) == visible_text(second_html), f"{page}: the visible text differs between two clean builds"
+        # figures embedded in the page (data: URIs) must be identical too
+        assert image_sources(first_html) == image_sources(second_html), f"{page}: an embedded figure differs between two clean builds"
