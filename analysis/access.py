@@ -30,6 +30,8 @@ KIND_STYLE = {
     "expert_opinion": ("#E69F00", "v"),
 }
 COST_KIND_LABELS = {**KIND_LABELS, "review": "cost guide (method not stated)"}
+COST_KIND_PLURALS = {"clinic_claim": "clinic claims", "patient_comment": "patient comments", "review": "cost guides (method not stated)",
+                     "survey": "surveys", "expert_opinion": "expert opinions"}
 
 
 def is_copay_stand_in(row: pd.Series) -> bool:
@@ -60,7 +62,6 @@ def amount_text(row: pd.Series) -> str:
 
 def cost_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """One display row per cost statement: amount as stated, kind of source, year, quote, provenance."""
-    citations = reports.set_index("report_id")["citation"]
     out = []
     for _, r in cost_facts(facts).iterrows():
         out.append(
@@ -69,7 +70,7 @@ def cost_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
                 "Kind of source": COST_KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
                 "Year": "not stated" if pd.isna(r["year"]) else str(int(r["year"])),
                 "Quoted": f"“{r['source_quote']}”",
-                "Source": f"{citations.get(r['source_report'], r['source_report'])} ({r['source_location']})",
+                "Source": f"{r['source_report']} ({r['source_location']})",
                 "Provenance": provenance_text(r),
                 "Notes": "" if pd.isna(r["notes"]) else str(r["notes"]),
             }
@@ -133,7 +134,6 @@ def cost_summary(facts: pd.DataFrame) -> dict[str, object]:
 
 def statements_table(facts: pd.DataFrame, reports: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
     """Facts of the given topics (insurance, legal status, DEA schedule) as quoted statements with kind and provenance."""
-    citations = reports.set_index("report_id")["citation"]
     rows = facts[facts["topic"].isin(topics)]
     return pd.DataFrame(
         [
@@ -141,7 +141,7 @@ def statements_table(facts: pd.DataFrame, reports: pd.DataFrame, topics: list[st
                 "Topic": str(r["topic"]).replace("_", " "),
                 "Quoted": f"“{r['source_quote']}”",
                 "Kind of source": KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
-                "Source": f"{citations.get(r['source_report'], r['source_report'])} ({r['source_location']})",
+                "Source": f"{r['source_report']} ({r['source_location']})",
                 "Provenance": provenance_text(r),
             }
             for _, r in rows.iterrows()

@@ -78,7 +78,6 @@ def routes_without_value(facts: pd.DataFrame) -> list[str]:
 
 def bioavailability_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """One display row per bioavailability fact, plus a 'no value in the data' row for each route without one."""
-    citations = reports.set_index("report_id")["citation"] if "report_id" in reports.columns else reports["citation"]
     rows = bioavailability_facts(facts)
     out = []
     for route, label in ROUTES.items():
@@ -90,7 +89,7 @@ def bioavailability_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
                     "Route": label,
                     "Bioavailability (as stated)": value_text(r["value_low"], r["value_high"], str(r["unit"])),
                     "Kind": KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
-                    "Source": f"{citations.get(r['source_report'], r['source_report'])} ({r['source_location']})",
+                    "Source": f"{r['source_report']} ({r['source_location']})",
                     "Provenance": provenance_text(r),
                     "Notes": "" if pd.isna(r["notes"]) else str(r["notes"]),
                 }
@@ -149,7 +148,6 @@ def bioavailability_figure(facts: pd.DataFrame) -> tuple[Figure, str]:
 
 def metabolism_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Facts on metabolism, metabolite potency and half-life, each with its value (if any), kind and provenance."""
-    citations = reports.set_index("report_id")["citation"] if "report_id" in reports.columns else reports["citation"]
     order = ["metabolism", "metabolite_potency", "half_life"]
     rows = facts[facts["topic"].isin(order)].copy()
     rows["_order"] = rows["topic"].map(order.index)
@@ -161,7 +159,7 @@ def metabolism_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame
                 "Value (as stated)": value_text(r["value_low"], r["value_high"], "" if pd.isna(r["unit"]) else str(r["unit"])) if has_value(r) else "",
                 "Statement": r["statement"],
                 "Kind": KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
-                "Source": f"{citations.get(r['source_report'], r['source_report'])} ({r['source_location']})",
+                "Source": f"{r['source_report']} ({r['source_location']})",
                 "Provenance": provenance_text(r),
             }
         )
@@ -212,7 +210,6 @@ def facts_table(facts: pd.DataFrame, reports: pd.DataFrame, fact_ids: list[str])
     missing = [f for f in fact_ids if f not in by_id.index]
     if missing:
         raise KeyError(f"no such fact_id in facts.csv: {', '.join(missing)}")
-    citations = reports.set_index("report_id")["citation"]
     return pd.DataFrame(
         [
             {
@@ -220,7 +217,7 @@ def facts_table(facts: pd.DataFrame, reports: pd.DataFrame, fact_ids: list[str])
                 "Statement (as the source gives it)": by_id.loc[fid, "statement"],
                 "Quoted": f"“{by_id.loc[fid, 'source_quote']}”",
                 "Kind": KIND_LABELS.get(str(by_id.loc[fid, "claim_kind"]), str(by_id.loc[fid, "claim_kind"])),
-                "Source": f"{citations.get(by_id.loc[fid, 'source_report'], by_id.loc[fid, 'source_report'])} ({by_id.loc[fid, 'source_location']})",
+                "Source": f"{by_id.loc[fid, 'source_report']} ({by_id.loc[fid, 'source_location']})",
                 "Provenance": provenance_text(by_id.loc[fid]),
             }
             for fid in fact_ids
