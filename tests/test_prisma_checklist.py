@@ -1,0 +1,42 @@
+"""The PRISMA 2020 checklist: every item and sub-item present, every page named exists."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import prisma
+from analysis.data import load_table
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def test_all_27_items_and_their_sub_items_are_present():
+    checklist = load_table("prisma_checklist")
+    assert prisma.missing_items(checklist) == []
+    items = set(checklist["item"])
+    assert {str(i) for i in range(1, 28)} - {"10", "13", "16", "20", "23", "24"} <= items
+    for item, letters in {"10": "ab", "13": "abcdef", "16": "ab", "20": "abcd", "23": "abcd", "24": "abc"}.items():
+        assert {item + letter for letter in letters} <= items
+        assert item not in items  # an item with sub-items is assessed by its sub-items
+    assert len(prisma.PRISMA_2020_ITEMS) == 42 and len(checklist) == 42
+
+
+def test_every_page_named_exists_and_met_items_name_one():
+    checklist = load_table("prisma_checklist")
+    for _, row in checklist.iterrows():
+        where = "" if pd.isna(row["where"]) else str(row["where"])
+        pages = [p.strip() for p in where.split(";") if p.strip()]
+        for page in pages:
+            assert (BOOK / f"{page}.md").is_file(), f"item {row['item']}: no page book/{page}.md"
+        if row["status"] == "met":
+            assert pages, f"item {row['item']} is met but names no page"
+
+
+def test_missing_items_are_reported():
+    checklist = load_table("prisma_checklist")
+    assert prisma.missing_items(checklist[checklist["item"] != "13d"]) == ["13d"]
+
+
+def test_table_is_in_prisma_order():
+    table = prisma.checklist_table(load_table("prisma_checklist"))
+    assert list(table["Item"]) == list(prisma.PRISMA_2020_ITEMS)
