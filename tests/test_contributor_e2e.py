@@ -79,7 +79,8 @@ def test_a_contributor_adds_a_study_and_sees_it_in_the_book(tmp_path: Path):
     what = page_text(root, "what-changed")
     assert f"Added: Fictitious Test 2001 ({A})" in what
     assert f"Added: Fictitious Test 2002 ({B})" in what
-    assert f"2 studies ({A}, {B})" in what  # the pooled estimate of the two
+    # the pooled estimate includes both (and any real study with confirmed values for the same outcome)
+    assert re.search(rf"\b\d+ studies \([^)]*{A}, {B}\)", what), what
     assert "data version 0.1.0" in what
     studies = len(original["studies.csv"]) - 1 + 2
-    assert f"with {studies} studies" in page_text(root, "intro")
+    assert re.search(rf"\b{studies} studies\b", page_text(root, "intro"))  # the first page's study count
