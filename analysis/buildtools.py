@@ -14,7 +14,7 @@ Two parts.
    notebook that logged no data read is keyed on every file in ``data/``.
 
    The same extension executes, before Sphinx reads them, the notebooks it is about
-   to read, in parallel (one worker process per core, :mod:`analysis.nbexec`), and
+   to read, in parallel (one kernel per core, driven by nbclient from this process), and
    stores each executed notebook in myst-nb's jupyter-cache, from which myst-nb
    then takes the outputs (``execute_notebooks: cache``). jupyter-cache keys a
    notebook on its code cells only, so it is never trusted alone: each executed
@@ -44,7 +44,6 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -54,7 +53,7 @@ STATE_ATTR = "ketamine_inputs"
 # Set to 1 to switch the input tracking off (used only to show that the
 # never-stale test fails without it).
 DISABLE_ENV = "KETAMINE_REVIEW_NO_INPUT_TRACKING"
-# Number of notebooks executed at once (default: one per core).
+# Number of notebooks executed at once (default: the number of cores + 1).
 JOBS_ENV = "KETAMINE_REVIEW_JOBS"
 EXEC_DIR = ".ketamine-exec"  # in _build/: one manifest per executed notebook
 # Files served with the site, next to the pages: data/<these> -> _build/html/data/
@@ -251,14 +250,40 @@ def _on_builder_inited(app: Any) -> None:
         os.environ.setdefault(key, value)
 
 
-def _run_worker(job: dict[str, Any]) -> dict[str, Any]:
-    env = dict(os.environ, **{READS_LOG_ENV: str(job["reads"])})
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis.nbexec", str(job["in"]), str(job["out"]), str(job["cwd"]), str(job["timeout"]), job["allow_errors"]],
-        env=env, capture_output=True, text=True,
-    )
-    return {**job, "ok": result.returncode == 0, "seconds": time.perf_counter() - started, "stderr": result.stderr}
+async def _execute_notebooks(jobs: list[dict[str, Any]], workers: int) -> None:
+    """Execute the jobs' notebooks, ``workers`` kernels at a time, in this process.
+
+    Each kernel gets its own ``KETAMINE_REVIEW_READS`` log in its environment, so the
+    data files each notebook reads are recorded separately. nbclient runs them as myst-nb
+    does (the notebook's ``execution`` metadata may override timeout and allow_errors).
+    """
+    import asyncio
+    import copy
+    import traceback
+
+    from nbclient import NotebookClient
+
+    gate = asyncio.Semaphore(workers)
+
+    async def run(job: dict[str, Any]) -> None:
+        async with gate:
+            nb = copy.deepcopy(job["nb"])
+            timeout, allow = job["timeout"], job["allow_errors"]
+            if "execution" in nb.metadata:
+                timeout = nb.metadata.execution.get("timeout", timeout)
+                allow = nb.metadata.execution.get("allow_errors", allow)
+            client = NotebookClient(
+                nb, timeout=timeout, allow_errors=allow, record_timing=False, resources={"metadata": {"path": str(job["cwd"])}}
+            )
+            started = time.perf_counter()
+            try:
+                await client.async_execute(env=dict(os.environ, **{READS_LOG_ENV: str(job["reads"])}))
+                job.update(ok=True, executed=nb)
+            except Exception:  # a failing cell, a dead kernel, a timeout: myst-nb reports it
+                job.update(ok=False, error=traceback.format_exc())
+            job["seconds"] = time.perf_counter() - started
+
+    await asyncio.gather(*(run(job) for job in jobs))
 
 
 def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
@@ -267,7 +292,8 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
         return
     if env.mystnb_config.execution_mode != "cache":
         return
-    import nbformat
+    import asyncio
+
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -295,26 +321,29 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
         record = _cache_record(cache, nb)
         if manifest is not None and record is not None and not changed_inputs(manifest["inputs"], root):
             continue  # the cached outputs were made from exactly these inputs
-        stem = docname.replace("/", "__")
-        nbformat.write(nb, work / f"{stem}.in.ipynb")
         jobs.append({
             "docname": docname, "path": path, "nb": nb, "record": record,
-            "in": work / f"{stem}.in.ipynb", "out": work / f"{stem}.out.ipynb", "reads": work / f"{stem}.reads",
-            "cwd": path.parent, "timeout": nb_config.execution_timeout or 0,
-            "allow_errors": "1" if nb_config.execution_allow_errors else "0",
+            "reads": work / (docname.replace("/", "__") + ".reads"),
+            "cwd": path.parent, "timeout": nb_config.execution_timeout or None,
+            "allow_errors": bool(nb_config.execution_allow_errors),
             "expected": (manifest or {}).get("seconds", 0.0),
         })
     if not jobs:
         return
-    workers = max(1, min(len(jobs), int(os.environ.get(JOBS_ENV) or os.cpu_count() or 1)))
+    # One kernel more than there are cores: a starting kernel waits as much as it computes.
+    workers = max(1, min(len(jobs), int(os.environ.get(JOBS_ENV) or (os.cpu_count() or 1) + 1)))
     jobs.sort(key=lambda j: -j["expected"])  # longest first
     for job in jobs:
         job["reads"].write_text("", encoding="utf-8")
     print(f"[execute] {len(jobs)} notebook(s), {workers} at a time: {', '.join(j['docname'] for j in jobs)}", flush=True)
+    # Hash the inputs before the kernels read them: a file changed during the build
+    # then differs from its manifest, and the next build runs the notebook again.
+    before = fingerprint(
+        sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code_inputs(root) + [j["path"] for j in jobs], root
+    )
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(_run_worker, jobs))
-    for job in results:
+    asyncio.run(_execute_notebooks(jobs, workers))
+    for job in jobs:
         if not job["ok"]:
             # Leave it to myst-nb: it executes the page again and reports the error.
             if job["record"] is not None:
@@ -322,7 +351,7 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
             _manifest_path(app, job["docname"]).unlink(missing_ok=True)
             print(f"[execute] {job['docname']} failed in {job['seconds']:.1f} s; myst-nb will run it again to report the error", flush=True)
             continue
-        executed = nbformat.read(job["out"], as_version=4)
+        executed = job["executed"]
         nb = job["nb"]  # the notebook as myst-nb reads it, with the executed outputs
         code_cells = [c for c in nb.cells if c.cell_type == "code"]
         done_cells = [c for c in executed.cells if c.cell_type == "code"]
@@ -337,10 +366,10 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
         reads = sorted({Path(line) for line in job["reads"].read_text(encoding="utf-8").splitlines() if line.strip()})
         if not reads:  # nothing logged: key on all the data, to be safe
             reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
-        source = fingerprint([job["path"]], root)
+        keys = list(fingerprint([job["path"]] + reads + code_inputs(root), root))
         manifest = {
-            "source": next(iter(source)),
-            "inputs": {**source, **fingerprint(reads + code_inputs(root), root)},
+            "source": keys[0],
+            "inputs": {k: before[k] if k in before else fingerprint([root / k], root)[k] for k in keys},
             "seconds": job["seconds"],
         }
         _manifest_path(app, job["docname"]).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
