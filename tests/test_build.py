@@ -159,8 +159,9 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(tmp_path:
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     before = page_text_of((root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8"))
     images_before = images_of((root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8"))
-    assert "9 (1) ⊕◯◯◯ very low (a, b, c)" in before
-    assert "Cancer pain: Public texts" in before and "This book (GRADE): very low (lowest of 1 critical outcome). Ischaemic" not in before
+    # " 9 (1)" with its leading space: another outcome's "49 (1) ⊕◯◯◯ very low" must not match.
+    assert " 9 (1) ⊕◯◯◯ very low (a, b, c)" in before
+    assert heatmap_cell(grades_html(root), "Cancer pain") == "very low"
 
     path = root / "data" / "certainty_ratings.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -174,11 +175,28 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(tmp_path:
     assert "re-executing book/grades: changed data/certainty_ratings.csv" in second.stdout
     html = (root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8")
     after = page_text_of(html)
-    assert "9 (1) ⊕⊕◯◯ low" in after  # the Summary of Findings row
-    assert "9 (1) ⊕◯◯◯ very low" not in after
-    cancer_alt = re.search(r"Cancer pain: [^.]*?This book \(GRADE\): ([a-z ]+) \(lowest", after)
-    assert cancer_alt and cancer_alt.group(1) == "low"  # the heatmap's alt text, computed from the data
+    assert " 9 (1) ⊕⊕◯◯ low" in after  # the Summary of Findings row
+    assert " 9 (1) ⊕◯◯◯ very low" not in after
+    assert heatmap_cell(html, "Cancer pain") == "low"  # the heatmap's alt text, computed from the data
     assert images_of(html) != images_before  # and the heatmap image itself
+
+
+def grades_html(root: Path) -> str:
+    return (root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8")
+
+
+def heatmap_cell(html: str, condition: str) -> str | None:
+    """This book's GRADE certainty for one condition, as the heatmap's alt text states it.
+
+    The alt text is an attribute of the <img>, so it is read from there (page_text_of drops tags).
+    """
+    import html as html_lib
+
+    alts = [html_lib.unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', html)]
+    heatmap = [a for a in alts if a.startswith("Heatmap comparing")]
+    assert len(heatmap) == 1, f"expected one heatmap on the grades page, found {len(heatmap)}"
+    found = re.search(re.escape(condition) + r": Public texts: [^.]*?This book \(GRADE\): ([a-z ]+) \(lowest", heatmap[0])
+    return found.group(1) if found else None
 
 
 def page_text_of(html: str) -> str:
