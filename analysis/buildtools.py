@@ -273,7 +273,10 @@ async def _execute_notebooks(jobs: list[dict[str, Any]], workers: int) -> None:
                 timeout = nb.metadata.execution.get("timeout", timeout)
                 allow = nb.metadata.execution.get("allow_errors", allow)
             client = NotebookClient(
-                nb, timeout=timeout, allow_errors=allow, record_timing=False, resources={"metadata": {"path": str(job["cwd"])}}
+                nb, timeout=timeout, allow_errors=allow, record_timing=False, resources={"metadata": {"path": str(job["cwd"])}},
+                # The outputs are in hand when the last cell returns: stop the kernel at once
+                # rather than wait for a graceful exit while holding a worker slot.
+                shutdown_kernel="immediate",
             )
             started = time.perf_counter()
             try:

@@ -32,7 +32,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
-from scipy import stats  # noqa: E402
+from analysis._lazy import LazyModule  # noqa: E402
+
+stats = LazyModule("scipy.stats")
 
 from analysis.pooling import PoolResult  # noqa: E402
 

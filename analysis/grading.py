@@ -30,7 +30,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from scipy import stats  # noqa: E402
+from ._lazy import LazyModule  # noqa: E402
+
+stats = LazyModule("scipy.stats")
 
 from . import effects  # noqa: E402
 from .report import counted, proportion  # noqa: E402

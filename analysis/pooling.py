@@ -39,7 +39,10 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from ._lazy import LazyModule
+
+optimize = LazyModule("scipy.optimize")
+stats = LazyModule("scipy.stats")
 
 __all__ = [
     "PoolResult",
