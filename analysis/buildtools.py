@@ -50,6 +50,7 @@ from typing import Any
 from .data import READS_LOG_ENV
 
 STATE_ATTR = "ketamine_inputs"
+STATIC_ATTR = "ketamine_static"  # fingerprint of html_static_path when the pages were written
 # Set to 1 to switch the input tracking off (used only to show that the
 # never-stale test fails without it).
 DISABLE_ENV = "KETAMINE_REVIEW_NO_INPUT_TRACKING"
@@ -149,10 +150,39 @@ def _on_doctree_read(app: Any, doctree: Any) -> None:
     state[docname] = fingerprint(reads + code_inputs(root), root)
 
 
+def static_files(app: Any) -> list[Path]:
+    """The files of ``html_static_path`` (the site's CSS and scripts), as Sphinx copies them."""
+    files: list[Path] = []
+    for entry in getattr(app.config, "html_static_path", None) or []:
+        base = Path(app.confdir) / entry
+        files += sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+    return files
+
+
+def _static_outdated(app: Any, env: Any) -> bool:
+    """Whether the static files changed since the pages were written (and remember them).
+
+    Sphinx copies ``html_static_path`` only when it writes at least one page: with no
+    page out of date it stops early ("no targets are out of date"), so a changed
+    stylesheet would never reach the site, and each page links its stylesheet with a
+    checksum (``?v=``) computed when the page is written. So a change to any static file
+    re-writes every page (re-read from the execution cache; no notebook runs again).
+    """
+    current = fingerprint(static_files(app), Path(app.srcdir))
+    stored = getattr(env, STATIC_ATTR, None)
+    setattr(env, STATIC_ATTR, current)
+    if stored is None and not env.all_docs:
+        return False  # first build: everything is written anyway
+    return stored != current
+
+
 def _on_env_get_outdated(app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     if os.environ.get(DISABLE_ENV) == "1":
         return []
     root = Path(app.srcdir)
+    if _static_outdated(app, env):
+        print("[inputs] static files (html_static_path) changed: writing every page again", flush=True)
+        return sorted(set(env.all_docs) - added - changed - removed)
     state = getattr(env, STATE_ATTR, {}) or {}
     outdated = []
     for docname, stored in sorted(state.items()):

@@ -145,6 +145,27 @@ def test_without_the_input_tracking_the_page_goes_stale(book: Path):
     assert "25 of 33 (76%" in page_text(book, "crps-retrospective")
 
 
+def test_a_changed_stylesheet_reaches_the_site_without_running_notebooks(book: Path):
+    """Sphinx copies html_static_path only when it writes a page; the build re-writes every
+    page (from the execution cache) when a static file changed. Without the guard the site
+    keeps the old stylesheet, which shows the test can fail."""
+    assert build(book).returncode == 0
+    css = book / "theme" / "static" / "ketamine-review.css"
+    served = book / "_build" / "html" / "_static" / "ketamine-review.css"
+
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* probe-1 */\n", encoding="utf-8")
+    guarded = build(book)
+    assert guarded.returncode == 0, guarded.stdout[-3000:] + guarded.stderr[-3000:]
+    assert "probe-1" in served.read_text(encoding="utf-8")
+    assert "[execute]" not in guarded.stdout and "Executing notebook" not in guarded.stdout
+    link = re.search(r"ketamine-review\.css\?v=([0-9a-f]+)", (book / "_build" / "html" / "book" / "intro.html").read_text(encoding="utf-8"))
+    assert link, "the page no longer links the stylesheet"
+
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* probe-2 */\n", encoding="utf-8")
+    assert build(book, KETAMINE_REVIEW_NO_INPUT_TRACKING="1").returncode == 0
+    assert "probe-2" not in served.read_text(encoding="utf-8")
+
+
 def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(tmp_path: Path):
     """Issue 6: judgements changed in the data show on the next build everywhere they are used.
 
