@@ -58,7 +58,7 @@ DISABLE_ENV = "KETAMINE_REVIEW_NO_INPUT_TRACKING"
 JOBS_ENV = "KETAMINE_REVIEW_JOBS"
 EXEC_DIR = ".ketamine-exec"  # in _build/: one manifest per executed notebook
 # Files served with the site, next to the pages: data/<these> -> _build/html/data/
-DATA_SUFFIXES = (".csv", ".json")
+DATA_SUFFIXES = (".csv", ".json", ".bib")
 
 
 # --------------------------------------------------------------------------
@@ -416,7 +416,7 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The data files published with the site (CSV tables and datapackage.json)."""
+    """The data files published with the site (CSV tables, references.bib and datapackage.json)."""
     folder = root / "data"
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES) if folder.is_dir() else []
 

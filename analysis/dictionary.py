@@ -2,11 +2,14 @@
 
 :func:`resources` lists the package's resources; :func:`field_table` describes one
 table's columns (type, whether required, allowed values and ranges, description);
-:func:`rules` states its keys and cross-field rules in words.
+:func:`rules` states its keys and cross-field rules in words; :func:`downloads_html`
+lists the files as the site serves them, with their sizes, for download.
 """
 
 from __future__ import annotations
 
+import csv
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -84,3 +87,34 @@ def rules(resource: dict[str, Any]) -> list[str]:
         if rule.get("description"):
             out.append(rule["description"])
     return out
+
+
+def _records(path: Path) -> int | None:
+    """Data rows of a CSV file (records, not lines: a quoted cell may hold a line break)."""
+    if path.suffix != ".csv":
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+
+def downloads_html(descriptor: dict[str, Any], data_dir: str | Path | None = None, href_prefix: str = "../data/") -> str:
+    """An HTML list linking each file of the package where the site serves it (``href_prefix``).
+
+    Each item gives the file's title, its number of data rows (CSV) and its size in
+    bytes, all read from the files of this build; every text is HTML-escaped. The schema
+    itself (``datapackage.json``) comes first, since it describes the others.
+    """
+    folder = Path(data_dir).resolve() if data_dir else find_data_dir()
+    entries = [(DESCRIPTOR, "Schema of every table (Frictionless Data Package)")]
+    entries += [(Path(r["path"]).name, r.get("title", r["name"])) for r in descriptor["resources"] if not str(r["path"]).startswith(("http://", "https://"))]
+    items = []
+    for name, title in entries:
+        path = folder / name
+        record_read(path)
+        rows = _records(path)
+        count = f"{rows:,} rows, " if rows is not None else ""
+        items.append(
+            f'<li><a href="{html.escape(href_prefix + name, quote=True)}" download>{html.escape(name)}</a>: '
+            f"{html.escape(title)} ({count}{path.stat().st_size:,} bytes)</li>"
+        )
+    return '<ul class="data-downloads">\n' + "\n".join(items) + "\n</ul>"
