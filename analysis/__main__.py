@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {validate,build,pool} ...``."""
+"""Command line: ``python -m analysis {validate,build,pool,colab-notebooks,new-study,changes,release-snapshot} ...``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build the book into _build/html, strictly, re-executing pages whose inputs changed")
     build.add_argument("--root", default=".", help="the book's root folder (default: .)")
     build.set_defaults(func=lambda a: __import__("analysis.buildtools", fromlist=["main"]).main(a.root))
+
+    colab = commands.add_parser(
+        "colab-notebooks", help="write a Colab notebook (.ipynb with a set-up cell) for every notebook page, for the 'colab' branch"
+    )
+    colab.add_argument("out_dir", help="the folder to write book/PAGE.ipynb into")
+    colab.add_argument("--root", default=".", help="the book's root folder (default: .)")
+    colab.set_defaults(func=lambda a: __import__("analysis.colab", fromlist=["main"]).main(a.out_dir, a.root))
 
     from . import cli_pool
 

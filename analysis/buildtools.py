@@ -455,7 +455,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
 
 
 def _on_html_page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Add "data files" to the theme's download menu; keep thebe's scripts out when thebe is off.
+    """Add "data files" to the download menu; point Colab at the generated notebook; keep thebe's scripts out when thebe is off.
 
     sphinx-thebe adds its configuration script twice (``const THEBE_JS_URL`` declared
     twice: an error in every page's console); with thebe switched off in the launch
@@ -475,7 +475,15 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
         scripts.append(js)
     if "script_files" in context:
         context["script_files"] = scripts
+    from .colab import colab_link
+
     for button in context.get("header_buttons", []):
+        if button.get("label") == "launch-buttons":
+            # Colab opens .ipynb files only: point it at the page's generated notebook
+            # on the 'colab' branch (see analysis/colab.py), not at the .md source.
+            for launch in button.get("buttons", []):
+                if launch.get("url"):
+                    launch["url"] = colab_link(launch["url"])
         if button.get("label") == "download-buttons":
             button["buttons"].append({
                 "type": "link",

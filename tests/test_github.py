@@ -197,3 +197,18 @@ def test_licences_are_present_and_stated():
     for doc in ("README.md", "book/intro.md"):
         text = (ROOT / doc).read_text(encoding="utf-8")
         assert "CC BY 4.0" in text and "MIT" in text, doc
+
+
+def test_colab_notebooks_are_published_from_main_only_by_their_own_job():
+    """The 'colab' branch the Colab buttons open is written by one job, with contents: write
+    and nothing more, in a workflow that never runs on pull requests."""
+    workflow = load(GITHUB / "workflows" / "pages.yml")
+    assert set(triggers(workflow)) <= {"push", "schedule", "workflow_dispatch"}
+    job = workflow["jobs"]["colab-notebooks"]
+    assert job["permissions"] == {"contents": "write"}
+    assert job["needs"] == "build"
+    text = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "python -m analysis colab-notebooks" in text
+    assert "colab:colab" in text and "--force" in text
+    others = [name for name, j in workflow["jobs"].items() if name != "colab-notebooks" and "contents" in (j.get("permissions") or {})]
+    assert not others, f"only the colab job may write contents: {others}"

@@ -273,6 +273,9 @@ def test_the_data_files_are_served_and_linked(site: Path, server: str):
 def test_launch_buttons_are_links_to_binder_and_colab(site: Path):
     html = (site / "book" / "crps-retrospective.html").read_text(encoding="utf-8")
     assert "https://mybinder.org/v2/gh/ketamine-review/ketamine-chronic-pain/main" in html
+    # Colab opens .ipynb only: the generated notebook on the 'colab' branch (analysis/colab.py)
+    assert "https://colab.research.google.com/github/ketamine-review/ketamine-chronic-pain/blob/colab/book/crps-retrospective.ipynb" in html
+    assert "colab.research.google.com/github/ketamine-review/ketamine-chronic-pain/blob/main/book/crps-retrospective.md" not in html
     soup = BeautifulSoup(html, "html.parser")
     remote_scripts = [s["src"] for s in soup.find_all("script", src=True) if urlsplit(s["src"]).scheme]
     assert not remote_scripts, remote_scripts
