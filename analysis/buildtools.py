@@ -112,9 +112,14 @@ def _reads_log(app: Any, docname: str) -> Path:
     return folder / (docname.replace("/", "__") + ".reads")
 
 
+def is_text_notebook(source: str) -> bool:
+    """Whether a MyST Markdown source is a text notebook (its front matter names a kernel)."""
+    return "kernelspec:" in source[:2000]
+
+
 def _is_notebook(app: Any, docname: str, source: str) -> bool:
     path = str(app.env.doc2path(docname))
-    return path.endswith(".ipynb") or "kernelspec:" in source[:2000]
+    return path.endswith(".ipynb") or is_text_notebook(source)
 
 
 def _on_source_read(app: Any, docname: str, source: list[str]) -> None:

@@ -48,8 +48,10 @@ def toc_pages(root: Path) -> list[str]:
 
 
 def is_notebook(path: Path) -> bool:
-    """Whether a MyST Markdown page is a text notebook (it names a kernel)."""
-    return path.suffix == ".md" and "kernelspec:" in path.read_text(encoding="utf-8")[:2000]
+    """Whether a MyST Markdown page is a text notebook (the build's own test, applied to the file)."""
+    from .buildtools import is_text_notebook
+
+    return path.suffix == ".md" and is_text_notebook(path.read_text(encoding="utf-8"))
 
 
 def repository(root: Path) -> tuple[str, str]:

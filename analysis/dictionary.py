@@ -8,7 +8,6 @@ lists the files as the site serves them, with their sizes, for download.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .data import find_data_dir, record_read
+from .data import find_data_dir, record_read, validated_report
 from .validate import DESCRIPTOR
 
 
@@ -89,14 +88,6 @@ def rules(resource: dict[str, Any]) -> list[str]:
     return out
 
 
-def _records(path: Path) -> int | None:
-    """Data rows of a CSV file (records, not lines: a quoted cell may hold a line break)."""
-    if path.suffix != ".csv":
-        return None
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
-
-
 def downloads_html(descriptor: dict[str, Any], data_dir: str | Path | None = None, href_prefix: str = "../data/") -> str:
     """An HTML list linking each file of the package where the site serves it (``href_prefix``).
 
@@ -105,13 +96,15 @@ def downloads_html(descriptor: dict[str, Any], data_dir: str | Path | None = Non
     itself (``datapackage.json``) comes first, since it describes the others.
     """
     folder = Path(data_dir).resolve() if data_dir else find_data_dir()
+    # Row counts from the validator's own reading of the files (the CSV tables it parsed).
+    counts = {Path(t.path).name: len(t.rows) for t in validated_report(folder).tables.values()}
     entries = [(DESCRIPTOR, "Schema of every table (Frictionless Data Package)")]
     entries += [(Path(r["path"]).name, r.get("title", r["name"])) for r in descriptor["resources"] if not str(r["path"]).startswith(("http://", "https://"))]
     items = []
     for name, title in entries:
         path = folder / name
         record_read(path)
-        rows = _records(path)
+        rows = counts.get(name)
         count = f"{rows:,} rows, " if rows is not None else ""
         items.append(
             f'<li><a href="{html.escape(href_prefix + name, quote=True)}" download>{html.escape(name)}</a>: '

@@ -178,11 +178,12 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(tmp_path:
     root = copy_repository(tmp_path, ("grades",))
     first = build(root)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    before = page_text_of((root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8"))
-    images_before = images_of((root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8"))
+    before_html = grades_html(root)
+    before = page_text_of(before_html)
+    images_before = images_of(before_html)
     # " 9 (1)" with its leading space: another outcome's "49 (1) ⊕◯◯◯ very low" must not match.
     assert " 9 (1) ⊕◯◯◯ very low (a, b, c)" in before
-    assert heatmap_cell(grades_html(root), "Cancer pain") == "very low"
+    assert heatmap_cell(before_html, "Cancer pain") == "very low"
 
     path = root / "data" / "certainty_ratings.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -194,7 +195,7 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(tmp_path:
     second = build(root)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "re-executing book/grades: changed data/certainty_ratings.csv" in second.stdout
-    html = (root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8")
+    html = grades_html(root)
     after = page_text_of(html)
     assert " 9 (1) ⊕⊕◯◯ low" in after  # the Summary of Findings row
     assert " 9 (1) ⊕◯◯◯ very low" not in after
