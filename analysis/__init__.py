@@ -1,15 +1,17 @@
 """Analysis library of the executable review "Ketamine for Chronic Pain".
 
-Modules, each named for what it holds:
+The package is laid out by what each part does; lower layers never import higher ones::
 
-* :mod:`analysis.data` -- locate the data folder and load its tables, validated, with pandas types;
-* :mod:`analysis.validate` -- the validator behind ``python -m analysis validate``;
-* :mod:`analysis.effects` -- effect sizes and intervals for single proportions;
-* :mod:`analysis.pooling` -- meta-analysis (equal and random effects) checked against metafor;
-* :mod:`analysis.forest` -- forest plots;
-* :mod:`analysis.report` -- the sentences and numbers the book glues into its prose;
-* :mod:`analysis.buildtools` -- the book build: strict, and never stale.
+    analysis/
+      stats/    numbers in, numbers out: effect sizes (one ``escalc`` entry point),
+                proportions and their intervals, pooling (matched to metafor), numeric helpers
+      data/     the data package: validate it, load it, and the review's rules
+                (which conditions form a chapter, what may be pooled)
+      figures/  one style module (backend, palette, HTML figure) and one module per figure kind
+      pages/    page helpers, by chapter: tables, sentences and figures a page shows
+      tools/    the build, the Colab export and the command line -- no page imports these
 
+Layers: ``stats`` <- ``data`` <- ``figures`` <- ``pages``; ``tools`` may use any of them.
 The command line is ``python -m analysis`` (see ``python -m analysis --help``).
 """
 

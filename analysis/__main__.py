@@ -12,24 +12,24 @@ def main(argv: list[str] | None = None) -> int:
 
     validate = commands.add_parser("validate", help="check a data folder against its datapackage.json; never writes")
     validate.add_argument("data_dir", nargs="?", default="data", help="the data folder (default: data)")
-    validate.set_defaults(func=lambda a: __import__("analysis.validate", fromlist=["main"]).main(a.data_dir))
+    validate.set_defaults(func=lambda a: __import__("analysis.data.validate", fromlist=["main"]).main(a.data_dir))
 
     build = commands.add_parser("build", help="build the book into _build/html, strictly, re-executing pages whose inputs changed")
     build.add_argument("--root", default=".", help="the book's root folder (default: .)")
-    build.set_defaults(func=lambda a: __import__("analysis.buildtools", fromlist=["main"]).main(a.root))
+    build.set_defaults(func=lambda a: __import__("analysis.tools.buildtools", fromlist=["main"]).main(a.root))
 
     colab = commands.add_parser(
         "colab-notebooks", help="write a Colab notebook (.ipynb with a set-up cell) for every notebook page, for the 'colab' branch"
     )
     colab.add_argument("out_dir", help="the folder to write book/PAGE.ipynb into")
     colab.add_argument("--root", default=".", help="the book's root folder (default: .)")
-    colab.set_defaults(func=lambda a: __import__("analysis.colab", fromlist=["main"]).main(a.out_dir, a.root))
+    colab.set_defaults(func=lambda a: __import__("analysis.tools.colab", fromlist=["main"]).main(a.out_dir, a.root))
 
-    from . import cli_pool
+    from analysis.tools import cli_pool
 
     cli_pool.add_parser(commands)
 
-    from . import cli_living  # new-study, changes, release-snapshot: the contributor workflow and living review
+    from analysis.tools import cli_living  # new-study, changes, release-snapshot: the contributor workflow and living review
 
     cli_living.add_parsers(commands)
 

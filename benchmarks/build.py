@@ -9,7 +9,7 @@ untouched), with the environment already installed:
 
 * baseline: a plain ``jupyter-book build`` that force-executes every notebook,
   one after the other (``execute_notebooks: force``, without the project's
-  ``analysis.buildtools`` extension), from an empty _build;
+  ``analysis.tools.buildtools`` extension), from an empty _build;
 * clean build: ``python -m analysis build`` (what ``make book`` runs) from an
   empty _build: notebooks run in parallel, one per core;
 * rebuild, nothing changed;

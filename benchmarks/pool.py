@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.pooling import pool, tau2_reml  # noqa: E402
+from analysis.stats.pooling import pool, tau2_reml  # noqa: E402
 
 
 def simulate(k: int, seed: int = 20240501) -> tuple[np.ndarray, np.ndarray]:

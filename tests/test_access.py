@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.access import amount_text, cost_figure, cost_summary, cost_table, is_copay_stand_in
+from analysis.pages.access import amount_text, cost_figure, cost_summary, cost_table, is_copay_stand_in
 
 REPORTS = pd.DataFrame({"report_id": ["src000", "src002"], "citation": ["Wells blog", "Goordeen 2022"]})
 BASE = {"topic": "cost_per_infusion", "route": "iv", "source_location": "x", "source_quote": "q", "source_kind": "secondary",

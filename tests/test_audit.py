@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.audit import VERDICTS, verdict_counts, verdict_figure
+from analysis.pages.audit import VERDICTS, verdict_counts, verdict_figure
 
 
 def claims():

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import changes as ch
-from analysis.contribute import new_study
-from analysis.effects import prop_logit
-from analysis.pooling import pool
-from analysis.validate import validate_package
+from analysis.pages import changes as ch
+from analysis.tools.contribute import new_study
+from analysis.stats.effects import prop_logit
+from analysis.stats.pooling import pool
+from analysis.data.validate import validate_package
 from contrib_helpers import fill_study, read_lines
 
 ROOT = Path(__file__).resolve().parents[1]

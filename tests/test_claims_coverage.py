@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.validate import validate_package
+from analysis.data.validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

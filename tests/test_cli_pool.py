@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli_pool
-from analysis.effects import log_risk_ratio
-from analysis.pooling import pool
+from analysis.tools import cli_pool
+from analysis.stats.effects import log_risk_ratio
+from analysis.stats.pooling import pool
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "tests" / "reference" / "metafor"
@@ -112,7 +112,7 @@ def test_add_parser_registers_pool():
 
 
 def test_module_entry_points():
-    for cmd in ([sys.executable, "-m", "analysis.cli_pool"], [sys.executable, "-m", "analysis", "pool"]):
+    for cmd in ([sys.executable, "-m", "analysis.tools.cli_pool"], [sys.executable, "-m", "analysis", "pool"]):
         if cmd[-1] == "pool" and not (ROOT / "analysis" / "__main__.py").exists():
             continue
         r = subprocess.run(cmd + [str(REF / "bcg.csv"), "--measure", "OR", "--json"], cwd=ROOT, capture_output=True, text=True)
@@ -199,7 +199,7 @@ def test_empty_file(tmp_path, capsys):
 
 def test_bad_input_via_subprocess_has_no_traceback(tmp_path):
     p = write(tmp_path, "bad.csv", "events,n\n3,x\n")
-    r = subprocess.run([sys.executable, "-m", "analysis.cli_pool", str(p), "--measure", "PLO"], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "analysis.tools.cli_pool", str(p), "--measure", "PLO"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and r.stdout == ""
     _check_one_line_error(r.stderr, p, 2, "n", "not a number")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import colab
+from analysis.tools import colab
 
 ROOT = Path(__file__).resolve().parents[1]
 

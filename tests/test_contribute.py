@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.contribute import NewStudyError, new_study
-from analysis.validate import PLACEHOLDER, validate_package
+from analysis.tools.contribute import NewStudyError, new_study
+from analysis.data.validate import PLACEHOLDER, validate_package
 from contrib_helpers import edit_appended_rows, fill_study, read_lines
 
 ROOT = Path(__file__).resolve().parents[1]

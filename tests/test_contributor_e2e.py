@@ -39,7 +39,7 @@ def contributing_example_row() -> str:
 
 
 def test_a_contributor_adds_a_study_and_sees_it_in_the_book(tmp_path: Path):
-    from analysis.contribute import Appended  # where new-study said it wrote, for the fill-in helper
+    from analysis.tools.contribute import Appended  # where new-study said it wrote, for the fill-in helper
 
     root = tmp_path / "clone"
     shutil.copytree(ROOT, root, ignore=COPY_IGNORE)

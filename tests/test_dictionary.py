@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from analysis import dictionary
+from analysis.pages import dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 

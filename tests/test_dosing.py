@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.dosing import protocol_figure, total_dose_mg
+from analysis.pages.dosing import protocol_figure, total_dose_mg
 
 
 def test_fixed_rate_continuous_course():

@@ -1,4 +1,4 @@
-"""Unit tests of analysis.effects (metafor agreement is in test_pooling_metafor.py)."""
+"""Unit tests of analysis.stats.effects (metafor agreement is in test_pooling_metafor.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from scipy import special, stats
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis import effects as E
+from analysis.stats import effects as E
 
 
 # --------------------------------------------------------------------------

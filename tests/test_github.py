@@ -181,7 +181,7 @@ def test_citation_cff_is_valid_cff_1_2_0():
 
 
 def test_citation_names_the_last_released_data_version():
-    from analysis.changes import release_versions
+    from analysis.pages.changes import release_versions
 
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     version, folder = release_versions(ROOT)[-1]

@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_proportions_and_tables_do_not_import_scipy_stats():
     code = (
-        "import sys; import analysis.report, analysis.evidence, analysis.grading, analysis.forest;"
-        "from analysis.report import proportion; print(proportion(25, 33));"
+        "import sys; import analysis.pages.report, analysis.pages.evidence, analysis.pages.grading, analysis.figures.forest;"
+        "from analysis.pages.report import proportion; print(proportion(25, 33));"
         "print('scipy.stats' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\n")

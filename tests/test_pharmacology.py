@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.pharmacology import (
+from analysis.pages.pharmacology import (
     NO_VALUE,
     ROUTES,
     bioavailability_figure,
@@ -80,7 +80,7 @@ def test_claims_say_whose_claim():
 def test_facts_table_keeps_order_and_refuses_unknown_ids():
     import pytest
 
-    from analysis.pharmacology import facts_table
+    from analysis.pages.pharmacology import facts_table
 
     f = FACTS.assign(fact_id=[f"f{i}" for i in range(len(FACTS))], source_quote="q")
     table = facts_table(f, REPORTS, ["f3", "f0"])

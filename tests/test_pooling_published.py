@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.effects import log_odds_ratio, log_risk_ratio, mean_difference
-from analysis.pooling import pool
+from analysis.stats.effects import log_odds_ratio, log_risk_ratio, mean_difference
+from analysis.stats.pooling import pool
 
 
 def close4(x: float, published: float) -> None:

@@ -5,7 +5,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis import prisma
+from analysis.pages import prisma
 from analysis.data import load_table
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import prisma
+from analysis.pages import prisma
 from analysis.data import load_table
 
 BOOK = Path(__file__).resolve().parents[1] / "book"

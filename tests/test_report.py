@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis.report import proportion, round_half_up
+from analysis.pages.report import proportion, round_half_up
 
 
 def test_correll_complete_relief_sentence():
@@ -41,7 +41,7 @@ def test_round_half_up(x, expected):
 
 @pytest.mark.parametrize("n,expected", [(1, "1 study"), (0, "0 studies"), (3, "3 studies")])
 def test_counted(n, expected):
-    from analysis.report import counted
+    from analysis.pages.report import counted
 
     assert counted(n, "study", "studies") == expected
 

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from analysis import methods, robplot
+from analysis.pages import methods
+from analysis.figures import robplot
 from analysis.data import load_table
 
 

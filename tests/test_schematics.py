@@ -1,6 +1,6 @@
 """The synapse schematic of the mechanisms chapter: every label drawn, the src002 error corrected, alt text."""
 
-from analysis.schematics import LABELS, figure_texts, nmda_synapse_figure
+from analysis.figures.schematics import LABELS, figure_texts, nmda_synapse_figure
 
 
 def test_every_label_is_drawn():

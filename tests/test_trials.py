@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from analysis import trials
-from analysis.pooling import pool
+from analysis.pages import trials
+from analysis.stats.pooling import pool
 
 
 def frame(rows, columns):

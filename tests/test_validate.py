@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.validate import Problem, validate_package
+from analysis.data.validate import Problem, validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -27,9 +27,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402

@@ -17,7 +17,7 @@ reported as ONE line on stderr, ``FILE:LINE: COLUMN: problem``
 (header = line 1), and the exit status is 2.
 
 The other engineer wires :func:`add_parser` into ``python -m analysis``;
-``python -m analysis.cli_pool FILE.csv ...`` also works.
+``python -m analysis.tools.cli_pool FILE.csv ...`` also works.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from analysis import effects as E
-from analysis.pooling import CI_METHODS, PoolResult, pool
+from analysis.stats import effects as E
+from analysis.stats.pooling import CI_METHODS, PoolResult, pool
 
 MEASURES: dict[str, list[str]] = {
     "GEN": ["yi", "vi"],
@@ -213,33 +213,7 @@ def _check_row(path: str, measure: str, v: dict[str, float], line: int) -> None:
 
 def compute_effects(t: StudyTable) -> E.Effect:
     """Effect sizes (analysis scale) for a validated table (metafor escalc defaults)."""
-    c = t.columns
-    m = t.measure
-    if m == "GEN":
-        return E.Effect(c["yi"], c["vi"])
-    if m == "PLO":
-        return E.prop_logit(c["events"], c["n"])
-    if m == "MD":
-        return E.mean_difference(c["m1"], c["sd1"], c["n1"], c["m2"], c["sd2"], c["n2"])
-    if m == "SMD":
-        return E.smd(c["m1"], c["sd1"], c["n1"], c["m2"], c["sd2"], c["n2"])
-    if m == "RR":
-        return E.log_risk_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
-    return E.log_odds_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
-
-
-def back_transform(measure: str) -> Callable[[float], float] | None:
-    """The back-transformation for ``measure``, or None where none applies.
-
-    RR, OR: ``exp(x)`` (log scale to ratio); PLO: inverse logit
-    ``1 / (1 + exp(-x))`` (logit to proportion), as metafor's
-    ``transf.exp`` / ``transf.ilogit``.
-    """
-    if measure in ("RR", "OR"):
-        return math.exp
-    if measure == "PLO":
-        return lambda x: 1.0 / (1.0 + math.exp(-x))
-    return None
+    return E.escalc(t.measure, **t.columns)
 
 
 def _num(x: Any) -> Any:
@@ -260,7 +234,7 @@ def result_dict(res: PoolResult, measure: str) -> dict[str, Any]:
     }
     for key in ["estimate", "se", "ci_low", "ci_high", "tau2", "tau2_ci_low", "tau2_ci_high", "q", "q_p", "i2", "pi_low", "pi_high"]:
         out[key] = _num(getattr(res, key))
-    f = back_transform(measure)
+    f = E.back_transform(measure)
     if f is None:
         out["back_transformed"] = None
     else:
@@ -273,7 +247,7 @@ def result_dict(res: PoolResult, measure: str) -> dict[str, Any]:
 
 def summary_text(res: PoolResult, measure: str, path: str) -> str:
     """Readable multi-line summary."""
-    f = back_transform(measure)
+    f = E.back_transform(measure)
     ci_name = {"wald": "Wald (z)", "hk": "Hartung-Knapp-Sidik-Jonkman (t, df=k-1)", "hk-adhoc": "HKSJ ad hoc (SE >= Wald SE)"}[res.ci_method]
     lines = [
         f"Meta-analysis of {path}: measure {measure} ({SCALE[measure]} scale), k = {res.k}",
@@ -344,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_plot(table: StudyTable, res: PoolResult, out: str) -> None:
-    from analysis.forest import forest_plot, save_figure
+    from analysis.figures.forest import forest_plot, save_figure
 
     fig, alt = forest_plot(res, measure=table.measure, data_columns=display_columns(table))
     try:
@@ -377,8 +351,8 @@ def display_columns(table: StudyTable) -> dict[str, list[str]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point: ``python -m analysis.cli_pool FILE.csv ...``."""
-    p = _configure(argparse.ArgumentParser(prog="python -m analysis.cli_pool", description="Pool the studies of one CSV file."))
+    """Stand-alone entry point: ``python -m analysis.tools.cli_pool FILE.csv ...``."""
+    p = _configure(argparse.ArgumentParser(prog="python -m analysis.tools.cli_pool", description="Pool the studies of one CSV file."))
     args = p.parse_args(argv)
     return args.func(args)
 

@@ -1,10 +1,10 @@
 """Find the data folder and load its tables as typed pandas DataFrames.
 
-Every load validates the whole data package first (:func:`analysis.validate.validate_package`)
+Every load validates the whole data package first (:func:`analysis.data.validate.validate_package`)
 and refuses invalid data with the validator's own messages, so a book page can
 never be built from data the validator rejects.
 
-Every file read here is also logged for the book build (:mod:`analysis.buildtools`):
+Every file read here is also logged for the book build (:mod:`analysis.tools.buildtools`):
 when the environment variable ``KETAMINE_REVIEW_READS`` names a file, the absolute
 path of each data file read is appended to it. That is how the build knows which
 pages to re-execute when a data file changes.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .validate import DESCRIPTOR, Report, validate_package
+from analysis.data.validate import DESCRIPTOR, Report, validate_package
 
 READS_LOG_ENV = "KETAMINE_REVIEW_READS"
 DATA_DIR_ENV = "KETAMINE_REVIEW_DATA"

@@ -1,9 +1,9 @@
 """Commands of the contributor workflow and the living review (see CONTRIBUTING.md).
 
 * ``new-study STUDY_ID [--data DIR] [--tables outcomes,...]`` -- append template rows
-  for a new study (:mod:`analysis.contribute`);
+  for a new study (:mod:`analysis.tools.contribute`);
 * ``changes [OLD [NEW]]`` -- what changed between two versions of the data: studies,
-  rows, corrected values, pooled results (:mod:`analysis.changes`);
+  rows, corrected values, pooled results (:mod:`analysis.pages.changes`);
 * ``release-snapshot`` -- copy the valid ``data/`` to ``releases/data-vVERSION/``.
 """
 
@@ -24,7 +24,7 @@ def add_parsers(commands: Any) -> None:
     new.add_argument("study_id", help="the new study's id: first author's surname and year, e.g. smith2019")
     new.add_argument("--data", default="data", help="the data folder (default: data)")
     new.add_argument("--tables", default="outcomes", help="child tables that get template rows, comma-separated (default: outcomes)")
-    new.set_defaults(func=lambda a: __import__("analysis.contribute", fromlist=["main"]).main(a.study_id, a.data, a.tables))
+    new.set_defaults(func=lambda a: __import__("analysis.tools.contribute", fromlist=["main"]).main(a.study_id, a.data, a.tables))
 
     changes = commands.add_parser(
         "changes",
@@ -38,8 +38,8 @@ def add_parsers(commands: Any) -> None:
     changes.add_argument("new", nargs="?", default=None, help="the later version (default: data/)")
     changes.add_argument("--root", default=".", help="the repository (default: .)")
     changes.add_argument("--format", choices=("text", "markdown"), default="text", help="output format (default: text)")
-    changes.set_defaults(func=lambda a: __import__("analysis.changes", fromlist=["main"]).main(a.old, a.new, a.root, a.format))
+    changes.set_defaults(func=lambda a: __import__("analysis.pages.changes", fromlist=["main"]).main(a.old, a.new, a.root, a.format))
 
     snap = commands.add_parser("release-snapshot", help="copy the valid data/ to releases/data-vVERSION/ (the 'last release' the book compares with)")
     snap.add_argument("--root", default=".", help="the repository (default: .)")
-    snap.set_defaults(func=lambda a: __import__("analysis.changes", fromlist=["release_snapshot"]).release_snapshot(a.root))
+    snap.set_defaults(func=lambda a: __import__("analysis.pages.changes", fromlist=["release_snapshot"]).release_snapshot(a.root))

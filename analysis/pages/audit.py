@@ -5,9 +5,7 @@ A claim without a verdict is counted as "not yet audited", never as supported.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -16,11 +14,11 @@ VERDICTS = ["supported", "partly_supported", "unsupported", "contradicted", "not
 VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}
 # Okabe–Ito colours, ordered from agreement to contradiction; grey for not audited.
 VERDICT_COLOURS = {
-    "supported": "#009E73",
-    "partly_supported": "#56B4E9",
-    "unsupported": "#E69F00",
-    "contradicted": "#D55E00",
-    "not_checkable": "#CC79A7",
+    "supported": OKABE_ITO["bluish_green"],
+    "partly_supported": OKABE_ITO["sky_blue"],
+    "unsupported": OKABE_ITO["orange"],
+    "contradicted": OKABE_ITO["vermillion"],
+    "not_checkable": OKABE_ITO["reddish_purple"],
     "not_yet_audited": "#BBBBBB",
 }
 

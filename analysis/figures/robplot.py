@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -36,15 +34,15 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # judgement -> (colour, symbol, legend label); Okabe–Ito colours.
 STYLE: dict[str, tuple[str, str, str]] = {
-    "low": ("#009E73", "+", "Low risk"),
-    "some_concerns": ("#F0E442", "−", "Some concerns"),
-    "moderate": ("#F0E442", "−", "Moderate risk"),
-    "high": ("#D55E00", "×", "High risk"),
-    "serious": ("#D55E00", "×", "Serious risk"),
-    "critical": ("#CC79A7", "!", "Critical risk"),
+    "low": (OKABE_ITO["bluish_green"], "+", "Low risk"),
+    "some_concerns": (OKABE_ITO["yellow"], "−", "Some concerns"),
+    "moderate": (OKABE_ITO["yellow"], "−", "Moderate risk"),
+    "high": (OKABE_ITO["vermillion"], "×", "High risk"),
+    "serious": (OKABE_ITO["vermillion"], "×", "Serious risk"),
+    "critical": (OKABE_ITO["reddish_purple"], "!", "Critical risk"),
     "no_information": ("#BBBBBB", "?", "No information"),
-    "yes": ("#56B4E9", "Y", "Yes (item met)"),
-    "no": ("#E69F00", "N", "No (item not met)"),
+    "yes": (OKABE_ITO["sky_blue"], "Y", "Yes (item met)"),
+    "no": (OKABE_ITO["orange"], "N", "No (item not met)"),
     "unclear": ("#DDDDDD", "?", "Unclear"),
     "not_applicable": ("#FFFFFF", "–", "Not applicable"),
 }

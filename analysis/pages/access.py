@@ -10,24 +10,23 @@ stands for "just a co-pay" is marked as such, not read as a price of zero.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
-from .pharmacology import KIND_LABELS, value_text  # noqa: E402
-from .report import provenance_text  # noqa: E402
+from analysis.pages.pharmacology import KIND_LABELS  # noqa: E402
+from analysis.pages.report import provenance_text  # noqa: E402
 
 # Okabe–Ito colours and markers by kind of source.
 KIND_STYLE = {
-    "survey": ("#009E73", "o"),
-    "clinic_claim": ("#D55E00", "D"),
-    "patient_comment": ("#0072B2", "s"),
-    "review": ("#CC79A7", "^"),
-    "expert_opinion": ("#E69F00", "v"),
+    "survey": (OKABE_ITO["bluish_green"], "o"),
+    "clinic_claim": (OKABE_ITO["vermillion"], "D"),
+    "patient_comment": (OKABE_ITO["blue"], "s"),
+    "review": (OKABE_ITO["reddish_purple"], "^"),
+    "expert_opinion": (OKABE_ITO["orange"], "v"),
 }
 COST_KIND_LABELS = {**KIND_LABELS, "review": "cost guide (method not stated)"}
 COST_KIND_PLURALS = {"clinic_claim": "clinic claims", "patient_comment": "patient comments", "review": "cost guides (method not stated)",
@@ -86,7 +85,7 @@ def cost_figure(facts: pd.DataFrame, reports: pd.DataFrame) -> tuple[Figure, str
     top = max([float(v) for v in rows["value_high"].dropna()] or [1.0])
     for i, (_, r) in enumerate(rows.iterrows()):
         y = len(rows) - 1 - i
-        colour, marker = KIND_STYLE.get(str(r["claim_kind"]), ("#999999", "o"))
+        colour, marker = KIND_STYLE.get(str(r["claim_kind"]), (OKABE_ITO["grey"], "o"))
         kinds.append(str(r["claim_kind"]))
         low, high = float(r["value_low"]), float(r["value_high"])
         if is_copay_stand_in(r):
@@ -105,7 +104,7 @@ def cost_figure(facts: pd.DataFrame, reports: pd.DataFrame) -> tuple[Figure, str
     ax.set_xlim(0, top * 1.3)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("US dollars per infusion, as each source states it\n(what is priced differs between sources: see the unit of each in the table)")
-    ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("${x:,.0f}"))
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)

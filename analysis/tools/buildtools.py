@@ -47,7 +47,8 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .data import READS_LOG_ENV
+from analysis.data.load import READS_LOG_ENV
+from analysis.tools.notebooks import code_files, is_text_notebook
 
 STATE_ATTR = "ketamine_inputs"
 STATIC_ATTR = "ketamine_static"  # fingerprint of html_static_path when the pages were written
@@ -73,10 +74,11 @@ def sha256_file(path: Path) -> str:
         return "missing"
 
 
-def code_inputs(root: Path) -> list[Path]:
-    """Inputs of every executed page: the analysis package and the environment lock."""
-    package = Path(__file__).resolve().parent
-    return sorted(package.rglob("*.py")) + [root / "requirements.lock"]
+def code_inputs(root: Path, page_source: str) -> list[Path]:
+    """Code inputs of one executed page: the modules of ``analysis`` it can run
+    (:func:`analysis.tools.notebooks.code_files`), the environment lock, and the two files every
+    kernel reads at start (``matplotlibrc`` and ``tools/kernel_startup.py``)."""
+    return code_files(page_source) + [root / "requirements.lock", root / "matplotlibrc", root / "tools" / "kernel_startup.py"]
 
 
 def fingerprint(paths: list[Path], root: Path) -> dict[str, str]:
@@ -110,11 +112,6 @@ def _reads_log(app: Any, docname: str) -> Path:
     folder = Path(app.doctreedir) / "ketamine-inputs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / (docname.replace("/", "__") + ".reads")
-
-
-def is_text_notebook(source: str) -> bool:
-    """Whether a MyST Markdown source is a text notebook (its front matter names a kernel)."""
-    return "kernelspec:" in source[:2000]
 
 
 def _is_notebook(app: Any, docname: str, source: str) -> bool:
@@ -152,7 +149,8 @@ def _on_doctree_read(app: Any, doctree: Any) -> None:
         return
     if not reads:  # nothing logged: key on all the data, to be safe
         reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
-    state[docname] = fingerprint(reads + code_inputs(root), root)
+    source = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+    state[docname] = fingerprint(reads + code_inputs(root, source), root)
 
 
 def static_files(app: Any) -> list[Path]:
@@ -365,6 +363,7 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
             "cwd": path.parent, "timeout": nb_config.execution_timeout or None,
             "allow_errors": bool(nb_config.execution_allow_errors),
             "expected": (manifest or {}).get("seconds", 0.0),
+            "code": code_inputs(root, text),
         })
     if not jobs:
         return
@@ -377,7 +376,7 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
     # Hash the inputs before the kernels read them: a file changed during the build
     # then differs from its manifest, and the next build runs the notebook again.
     before = fingerprint(
-        sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code_inputs(root) + [j["path"] for j in jobs], root
+        sorted({p for p in (root / "data").rglob("*") if p.is_file()} | {c for j in jobs for c in j["code"]} | {j["path"] for j in jobs}), root
     )
     started = time.perf_counter()
     asyncio.run(_execute_notebooks(jobs, workers))
@@ -404,7 +403,7 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
         reads = sorted({Path(line) for line in job["reads"].read_text(encoding="utf-8").splitlines() if line.strip()})
         if not reads:  # nothing logged: key on all the data, to be safe
             reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
-        keys = list(fingerprint([job["path"]] + reads + code_inputs(root), root))
+        keys = list(fingerprint([job["path"]] + reads + job["code"], root))
         manifest = {
             "source": keys[0],
             "inputs": {k: before[k] if k in before else fingerprint([root / k], root)[k] for k in keys},
@@ -480,7 +479,7 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
         scripts.append(js)
     if "script_files" in context:
         context["script_files"] = scripts
-    from .colab import colab_link
+    from analysis.tools.colab import colab_link
 
     for button in context.get("header_buttons", []):
         if button.get("label") == "launch-buttons":

@@ -20,7 +20,7 @@ Design (the guarantee the contributor relies on):
     per outcome in ``outcome_definitions.csv``), or one row if there is none.
 
 * **Placeholders that cannot pass.** Every cell the contributor must write starts
-  with ``TODO`` (:data:`analysis.validate.PLACEHOLDER`): the required fields, the
+  with ``TODO`` (:data:`analysis.data.validate.PLACEHOLDER`): the required fields, the
   fields a cross-field rule needs (``required_together``, the first field of
   ``at_least_one``) and the second extractor (``verifier``). The validator reports
   every such cell as ``FILE:LINE: FIELD: placeholder not filled in: write ...``
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .validate import DESCRIPTOR, PLACEHOLDER
+from analysis.data.validate import DESCRIPTOR, PLACEHOLDER
 
 STUDY_RESOURCE = "studies"
 DEFAULT_CHILD_TABLES = ("outcomes",)

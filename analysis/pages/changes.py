@@ -17,7 +17,7 @@ What is compared, all of it derived from the two ``datapackage.json`` files:
 * **studies added and removed** (the ``studies`` table, listed first, with their labels);
 * **pooled estimates** (:func:`pooled_estimates`): the proportion outcomes, per
   outcome × timepoint × arm across studies. With two or more studies, random
-  effects on the logit scale (:func:`analysis.pooling.pool`, REML, Hartung–Knapp
+  effects on the logit scale (:func:`analysis.stats.pooling.pool`, REML, Hartung–Knapp
   with the ad hoc variance floor, so the interval is never narrower than Wald's);
   with one study, its proportion with a Wilson interval. Eligible rows follow the
   book's rule: included studies only, and values read in the primary report
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 import shutil
 import subprocess
@@ -44,8 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .data import record_read
-from .validate import DESCRIPTOR, Report, Row, Table, validate_package
+from analysis.data import record_read
+from analysis.data.rules import may_pool
+from analysis.stats.numeric import expit, round_half_up
+from analysis.data.validate import DESCRIPTOR, Report, Row, Table, validate_package
 
 RELEASES_DIR = "releases"
 RELEASE_PREFIX = "data-v"
@@ -264,8 +265,8 @@ class Estimate:
         return len(self.studies)
 
     def text(self) -> str:
-        pct = lambda x: f"{_round(100 * x)}%"  # noqa: E731
-        ci = f"95% CI {_round(100 * self.low)}–{pct(self.high)}"
+        pct = lambda x: f"{round_half_up(100 * x)}%"  # noqa: E731
+        ci = f"95% CI {round_half_up(100 * self.low)}–{pct(self.high)}"
         if self.k == 1:
             return f"{self.events} of {self.n} ({pct(self.estimate)}; {ci}, {self.method}); 1 study ({self.studies[0]})"
         return (
@@ -274,26 +275,16 @@ class Estimate:
         )
 
 
-def _round(x: float) -> int:
-    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
-
-
-def _expit(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def eligible_for_pooling(row: Row, study: Row | None) -> bool:
-    """The book's rule: an included study, a count with its denominator, read in the primary report."""
-    if study is not None and study.raw.get("role", "included") not in ("included", ""):
-        return False
-    return row.raw.get("source_kind") == "primary" and row.raw.get("status") == "confirmed"
+    """The book's rule (:func:`analysis.data.rules.may_pool`) applied to a validator row."""
+    role = study.raw.get("role", "included") if study is not None else "included"
+    return may_pool(row.raw.get("source_kind"), row.raw.get("status"), role)
 
 
 def pooled_estimates(version: Version) -> dict[tuple[str, str, str], Estimate]:
     """Proportion outcomes pooled per (outcome_id, timepoint, arm) across studies."""
-    from .effects import prop_logit
-    from .pooling import pool
-    from .report import proportion
+    from analysis.pages.report import proportion
+    from analysis.stats.pooling import pool_proportions
 
     tables = version.tables
     outcomes, definitions = tables.get("outcomes"), tables.get("outcome_definitions")
@@ -325,11 +316,10 @@ def pooled_estimates(version: Version) -> dict[tuple[str, str, str], Estimate]:
             p = proportion(events[0], ns[0])
             out[key] = Estimate(name, key[1], key[2], ids, events[0], ns[0], p.share, p.low, p.high, "Wilson")
             continue
-        effect = prop_logit(events, ns)
-        result = pool(effect.yi, effect.vi, method="REML", ci="hk-adhoc", labels=list(ids))
+        result = pool_proportions(events, ns, labels=list(ids))
         out[key] = Estimate(
-            name, key[1], key[2], ids, sum(events), sum(ns), _expit(result.estimate), _expit(result.ci_low), _expit(result.ci_high),
-            "random effects on the logit scale (REML, Hartung–Knapp ad hoc)",
+            name, key[1], key[2], ids, sum(events), sum(ns), expit(result.estimate), expit(result.ci_low), expit(result.ci_high),
+            "random effects on the logit scale (REML, Hartung–Knapp–Sidik–Jonkman)",
         )
     return out
 
@@ -536,10 +526,6 @@ def render_html_section(changes: Changes, title: str) -> str:
         if name == title:
             return "<ul class=\"what-changed\">\n" + "\n".join(f"<li>{html.escape(i)}</li>" for i in items) + "\n</ul>"
     raise KeyError(title)
-
-
-def section_titles() -> list[str]:
-    return ["Studies added and removed", "Rows added and removed", "Corrections", "Changed results"]
 
 
 # --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Forest plot of a :class:`analysis.pooling.PoolResult` (matplotlib).
+"""Forest plot of a :class:`analysis.stats.pooling.PoolResult` (matplotlib).
 
 Layout (three axes sharing the y axis, one row per study, top to bottom):
 
@@ -25,9 +25,7 @@ import math
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless, deterministic
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
@@ -36,21 +34,12 @@ from analysis._lazy import LazyModule  # noqa: E402
 
 stats = LazyModule("scipy.stats")
 
-from analysis.pooling import PoolResult  # noqa: E402
+from analysis.stats.effects import back_transform
+from analysis.stats.numeric import z_for_level
+from analysis.stats.pooling import PoolResult  # noqa: E402
 
 __all__ = ["OKABE_ITO", "forest_plot", "save_figure", "transform_for"]
 
-#: Okabe-Ito palette (Okabe & Ito 2008)
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
 
 _MEASURE_NAMES = {
     "GEN": "Effect",
@@ -70,11 +59,12 @@ def transform_for(measure: str) -> tuple[Callable[[float], float], bool, float |
     RR/OR: ``exp``, log axis, null 1.  PLO: inverse logit ``1/(1+exp(-x))``,
     linear axis, no null line.  Others: identity, linear, null 0.
     """
+    f = back_transform(measure)
     m = measure.upper()
     if m in ("RR", "OR"):
         return math.exp, True, 1.0
-    if m == "PLO":
-        return (lambda x: 1.0 / (1.0 + math.exp(-x))), False, None
+    if f is not None:
+        return f, False, None
     return (lambda x: x), False, 0.0
 
 
@@ -107,7 +97,7 @@ def forest_plot(
     for name, v in cols.items():
         if len(v) != k:
             raise ValueError(f"data column {name!r} has {len(v)} entries, expected {k}")
-    z = stats.norm.ppf(1 - (1 - result.level) / 2)
+    z = z_for_level(result.level)
 
     est = [f(y) for y in result.yi]
     lo = [f(y - z * math.sqrt(v)) for y, v in zip(result.yi, result.vi)]

@@ -5,7 +5,7 @@ the repository. Colab opens only ``.ipynb`` files from GitHub, and a page opened
 has neither the ``analysis`` package nor ``data/`` beside it. So the publishing
 workflow (``.github/workflows/pages.yml``) runs ``python -m analysis colab-notebooks
 OUT_DIR`` and pushes what it writes to the branch :data:`COLAB_BRANCH`; the book's
-Colab buttons point there (:func:`colab_link`, applied by :mod:`analysis.buildtools`).
+Colab buttons point there (:func:`colab_link`, applied by :mod:`analysis.tools.buildtools`).
 
 Each generated notebook is the page as jupytext reads it, with two cells in front: a
 note saying where it comes from, and a set-up cell that, only when run in Colab,
@@ -22,6 +22,8 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from analysis.tools.notebooks import is_text_notebook
 
 COLAB_BRANCH = "colab"
 SETUP_TAG = "colab-setup"
@@ -49,7 +51,6 @@ def toc_pages(root: Path) -> list[str]:
 
 def is_notebook(path: Path) -> bool:
     """Whether a MyST Markdown page is a text notebook (the build's own test, applied to the file)."""
-    from .buildtools import is_text_notebook
 
     return path.suffix == ".md" and is_text_notebook(path.read_text(encoding="utf-8"))
 

@@ -2,7 +2,7 @@
 
 Counts are patients with the event of patients at risk, with Wilson intervals; a
 between-arm comparison is a risk ratio on the log scale (metafor's default 0.5
-correction for zero cells, :func:`analysis.effects.log_risk_ratio`), shown only for
+correction for zero cells, :func:`analysis.stats.effects.log_risk_ratio`), shown only for
 trials that report the same event in both arms.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import effects
-from .report import proportion, provenance_text
+from analysis.stats import effects
+from analysis.stats.numeric import z_for_level
+from analysis.pages.report import proportion, provenance_text
 
 CATEGORY_LABELS = {
     "adverse_event": "adverse event",
@@ -56,7 +57,7 @@ def between_arm_ratios(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> p
         k, c = arms.loc["ketamine"], arms.loc[other]
         es = effects.log_risk_ratio(k["events"], k["n"], c["events"], c["n"])
         yi, vi = float(np.ravel(es.yi)[0]), float(np.ravel(es.vi)[0])
-        half = 1.959963984540054 * np.sqrt(vi)
+        half = z_for_level(0.95) * np.sqrt(vi)
         rows.append(
             {
                 "Study": labels[study],

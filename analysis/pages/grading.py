@@ -23,19 +23,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.data.rules import comparison_conditions
+from analysis.stats.numeric import normal_quantile, z_for_level
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from ._lazy import LazyModule  # noqa: E402
+from analysis._lazy import LazyModule  # noqa: E402
 
 stats = LazyModule("scipy.stats")
 
-from . import effects  # noqa: E402
-from .report import counted, proportion  # noqa: E402
+from analysis.stats import effects# noqa: E402
+from analysis.pages.report import counted, proportion  # noqa: E402
 
 LEVELS = ("very low", "low", "moderate", "high")
 SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯", "no evidence": "—"}
@@ -122,7 +122,7 @@ def ois_continuous(sd: float, mid: float = MID_NRS, alpha: float = 0.05, power: 
     N = 4 (z_{1-α/2} + z_{1-β})² σ² / Δ² (two equal arms of 2 (z+z)² σ²/Δ²), GRADE
     guideline 6 (Guyatt et al. 2011, J Clin Epidemiol 64:1283-1293).
     """
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = normal_quantile(1 - alpha / 2) + normal_quantile(power)
     return int(math.ceil(4 * z**2 * sd**2 / mid**2))
 
 
@@ -133,7 +133,7 @@ def ois_dichotomous(control_risk: float, relative_reduction: float = 0.25, alpha
     with p2 = p1 (1 - RRR); GRADE guideline 6 suggests RRR 25%.
     """
     p1, p2 = control_risk, control_risk * (1 - relative_reduction)
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = normal_quantile(1 - alpha / 2) + normal_quantile(power)
     return int(2 * math.ceil(z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2))
 
 
@@ -161,7 +161,7 @@ def computed_inputs(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.D
     if row["evidence_table"] == "outcomes" and len(arms) == 2 and "ketamine" in arms and has_sd:
         k_arm, c_arm = rows[rows["arm"] == "ketamine"].iloc[0], rows[rows["arm"] != "ketamine"].iloc[0]
         es = effects.mean_difference(k_arm["mean"], k_arm["sd"], k_arm["n"], c_arm["mean"], c_arm["sd"], c_arm["n"])
-        md, half = float(np.ravel(es.yi)[0]), 1.959963984540054 * math.sqrt(float(np.ravel(es.vi)[0]))
+        md, half = float(np.ravel(es.yi)[0]), z_for_level(0.95) * math.sqrt(float(np.ravel(es.vi)[0]))
         crosses = (md - half) < -MID_NRS < (md + half) or (md - half) < MID_NRS < (md + half)
         out["Against the MID"] = f"MD {md:.2f} (95% CI {md - half:.2f} to {md + half:.2f}); {'crosses' if crosses else 'does not cross'} the MID of {MID_NRS:g} point"
         pooled_sd = math.sqrt((k_arm["sd"] ** 2 + c_arm["sd"] ** 2) / 2)
@@ -237,19 +237,6 @@ def sof_table(question_id: str, rated: pd.DataFrame, outcomes: pd.DataFrame, adv
 # --------------------------------------------------------------------------
 # Comparing grading systems
 
-COMPARISON_CONDITIONS = {
-    "CRPS": ("crps",),
-    "Pelvic pain, pudendal neuralgia": ("pelvic_pain", "pudendal_neuralgia"),
-    "Cancer pain": ("cancer_pain",),
-    "Mixed neuropathic or chronic pain": ("neuropathic_mixed", "chronic_pain_mixed"),
-    "Spinal cord injury": ("spinal_cord_injury",),
-    "Fibromyalgia": ("fibromyalgia",),
-    "Headache": ("headache",),
-    "Phantom limb pain": ("phantom_limb",),
-    "Postherpetic neuralgia": ("postherpetic_neuralgia",),
-    "Ischaemic pain": ("ischaemic_pain",),
-    "Low back pain": ("low_back_pain",),
-}
 SYSTEMS = ("Public texts", "ASA/ASRA 2010 (as quoted in src002)", "2018 consensus guideline", "This book (GRADE)")
 EVIDENCE_ORDER = {"none": 0, "weak or none": 1, "weak": 1, "moderate": 2, "strong": 3}
 GRADE_ORDER = {"I": 0, "D": 1, "C": 2, "B": 3, "A": 4}
@@ -301,7 +288,7 @@ def _grade_cell(rated: pd.DataFrame, questions: pd.DataFrame, conditions: tuple[
 def grade_comparison(rated: pd.DataFrame, questions: pd.DataFrame, statements: pd.DataFrame, claims: pd.DataFrame) -> dict[str, dict[str, Cell]]:
     """{condition: {system: Cell}} for every condition the guidelines grade."""
     table: dict[str, dict[str, Cell]] = {}
-    for name, conditions in COMPARISON_CONDITIONS.items():
+    for name, conditions in comparison_conditions().items():
         table[name] = {
             SYSTEMS[0]: _claims_cell(claims, conditions),
             SYSTEMS[1]: _statement_cell(statements, "asa2010", conditions),

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from .data import find_data_dir, record_read, validated_report
-from .validate import DESCRIPTOR
+from analysis.data import find_data_dir, record_read, validated_report
+from analysis.data.validate import DESCRIPTOR
 
 
 def load_descriptor(data_dir: str | Path | None = None) -> dict[str, Any]:

@@ -11,24 +11,11 @@ arbitrary; nothing in it is measured.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle, RegularPolygon  # noqa: E402
 
-# Okabe–Ito palette (colour-blind safe).
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-}
 
 # Every text label of the schematic, in reading order (the test checks the figure shows each).
 LABELS = {
@@ -58,12 +45,12 @@ def nmda_synapse_figure() -> tuple[Figure, str]:
     for x in (3.2, 4.2, 5.6, 6.6):
         ax.add_patch(Circle((x, 8.6), 0.28, fc="white", ec=OKABE_ITO["blue"]))
         for dx, dy in ((-0.09, 0.05), (0.08, -0.06), (0.0, 0.1)):
-            ax.add_patch(Circle((x + dx, 8.6 + dy), 0.045, fc=OKABE_ITO["green"], ec="none"))
+            ax.add_patch(Circle((x + dx, 8.6 + dy), 0.045, fc=OKABE_ITO["bluish_green"], ec="none"))
 
     # Glutamate release into the cleft.
     for x in (2.8, 4.6):
-        ax.add_patch(FancyArrowPatch((x + 0.4, 7.95), (x, 6.45), arrowstyle="-|>", mutation_scale=14, color=OKABE_ITO["green"], lw=1.6))
-    ax.text(0.6, 7.45, LABELS["release"], ha="left", va="center", fontsize=9, color=OKABE_ITO["green"])
+        ax.add_patch(FancyArrowPatch((x + 0.4, 7.95), (x, 6.45), arrowstyle="-|>", mutation_scale=14, color=OKABE_ITO["bluish_green"], lw=1.6))
+    ax.text(0.6, 7.45, LABELS["release"], ha="left", va="center", fontsize=9, color=OKABE_ITO["bluish_green"])
     ax.text(0.6, 6.85, LABELS["cleft"], ha="left", va="center", fontsize=8, style="italic", color="#555555")
 
     # Postsynaptic membrane.
@@ -71,7 +58,7 @@ def nmda_synapse_figure() -> tuple[Figure, str]:
 
     # AMPA receptor (left).
     for x in (1.9, 2.55):
-        ax.add_patch(Rectangle((x, 5.0), 0.45, 1.3, fc=OKABE_ITO["sky"], ec="black", lw=0.8))
+        ax.add_patch(Rectangle((x, 5.0), 0.45, 1.3, fc=OKABE_ITO["sky_blue"], ec="black", lw=0.8))
     ax.text(2.47, 4.15, LABELS["ampa"], ha="center", va="center", fontsize=8.5)
 
     # NMDA receptor channel (centre) with pore.
@@ -95,7 +82,7 @@ def nmda_synapse_figure() -> tuple[Figure, str]:
 
     # Postsynaptic neuron and downstream sensitization.
     ax.text(0.6, 3.55, LABELS["postsynaptic"], ha="left", va="center", fontsize=10, weight="bold")
-    ax.add_patch(FancyBboxPatch((3.0, 1.05), 4.4, 1.9, boxstyle="round,pad=0.1", fc="#FBEAF3", ec=OKABE_ITO["purple"], lw=1.5))
+    ax.add_patch(FancyBboxPatch((3.0, 1.05), 4.4, 1.9, boxstyle="round,pad=0.1", fc="#FBEAF3", ec=OKABE_ITO["reddish_purple"], lw=1.5))
     ax.text(5.2, 2.0, LABELS["sensitization"], ha="center", va="center", fontsize=9)
     ax.text(5.0, 0.35, "Schematic, not to scale; not data.", ha="center", va="center", fontsize=7.5, style="italic", color="#555555")
     fig.tight_layout()

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .effects import clopper_pearson_ci, wilson_ci
+from analysis.stats.effects import clopper_pearson_ci, wilson_ci
+from analysis.stats.numeric import round_half_up
 
 CI_METHODS = {"wilson": ("Wilson", wilson_ci), "clopper-pearson": ("Clopper–Pearson", clopper_pearson_ci)}
 
@@ -44,11 +45,6 @@ class Proportion:
     def __str__(self) -> str:
         """'25 of 33 (76%; 95% CI 59–87%, Wilson)'."""
         return f"{self.events} of {self.n} ({self.percent_text()}; {self.ci_text()})"
-
-
-def round_half_up(x: float) -> int:
-    """Round to the nearest whole number, halves away from zero (75.5 -> 76), as readers expect."""
-    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
 
 
 def proportion(events: int, n: int, method: str = "wilson") -> Proportion:

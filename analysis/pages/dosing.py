@@ -7,9 +7,7 @@ multiplied by a stated reference body weight. It is not a dosing recommendation.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -18,7 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 # pharmacology texts); a parameter of the comparison, not a patient's weight.
 REFERENCE_WEIGHT_KG = 70.0
 
-OKABE_ITO_BLUE, OKABE_ITO_ORANGE = "#0072B2", "#E69F00"
+OKABE_ITO_BLUE, OKABE_ITO_ORANGE = OKABE_ITO["blue"], OKABE_ITO["orange"]
 
 
 def total_dose_mg(rate: float, rate_unit: str, hours_per_session: float, sessions: int, weight_kg: float = REFERENCE_WEIGHT_KG) -> float:

@@ -15,21 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from . import effects
-from .pooling import PoolResult, pool
-from .report import provenance_text, proportions_table
-
-# Condition groups of the chapter "Evidence by condition" (values of studies.condition).
-CONDITION_GROUPS: dict[str, tuple[str, ...]] = {
-    "crps": ("crps",),
-    "pelvic": ("pelvic_pain", "pudendal_neuralgia"),
-    "cancer": ("cancer_pain",),
-    "mixed": ("neuropathic_mixed", "chronic_pain_mixed"),
-    "other": ("spinal_cord_injury", "fibromyalgia", "headache", "phantom_limb", "postherpetic_neuralgia", "ischaemic_pain", "low_back_pain", "other"),
-}
+from analysis.stats.numeric import expit, round_half_up
+from analysis.stats.pooling import PoolResult, pool_proportions
+from analysis.data.rules import CONDITION_GROUPS, one_per_study, poolable
+from analysis.pages.report import provenance_text, proportions_table
 
 DESIGN_LABELS = {
     "rct_parallel": "randomised trial (parallel)",
@@ -44,11 +35,6 @@ DESIGN_LABELS = {
 }
 
 ROUTE_LABELS = {"iv": "intravenous", "im": "intramuscular", "sc": "subcutaneous", "not_applicable": ""}
-
-
-def poolable(rows: pd.DataFrame) -> pd.Series:
-    """True for rows whose values may enter a pooled analysis: read in the primary report."""
-    return rows["status"].astype("string") == "confirmed"
 
 
 def _text(value: object) -> str:
@@ -134,13 +120,13 @@ class PooledProportion:
         if self.result is None:
             return self.reason
         r = self.result
-        back = lambda x: 100 / (1 + np.exp(-x))  # noqa: E731 - inverse logit, in percent
+        back = lambda x: round_half_up(100 * expit(x))  # noqa: E731 - inverse logit, in whole percent
         text = (
-            f"{back(r.estimate):.0f}% (95% CI {back(r.ci_low):.0f}–{back(r.ci_high):.0f}%; "
+            f"{back(r.estimate)}% (95% CI {back(r.ci_low)}–{back(r.ci_high)}%; "
             f"{r.k} studies, {int(self.included['n'].sum())} patients; logit scale, REML, Hartung–Knapp–Sidik–Jonkman"
         )
         if r.pi_low is not None:
-            text += f"; 95% prediction interval {back(r.pi_low):.0f}–{back(r.pi_high):.0f}%"
+            text += f"; 95% prediction interval {back(r.pi_low)}–{back(r.pi_high)}%"
         return text + ")"
 
 
@@ -153,7 +139,8 @@ def pooled_proportion(outcomes: pd.DataFrame, outcome_id: str, timepoint: str, s
         & outcomes["events"].notna()
         & outcomes["n"].notna()
     ]
-    usable, left_out = rows[poolable(rows)], rows[~poolable(rows)]
+    ok = poolable(rows)
+    usable, left_out = one_per_study(rows[ok]), rows[~ok]
     if len(usable) < 2:
         reason = (
             f"No pooled estimate: {len(usable)} study with a value confirmed in its primary report"
@@ -163,8 +150,7 @@ def pooled_proportion(outcomes: pd.DataFrame, outcome_id: str, timepoint: str, s
         if len(left_out):
             reason += f"; {len(left_out)} second-hand or conflicting value(s) are shown but not pooled"
         return PooledProportion(outcome_id, timepoint, None, usable, left_out, reason + ".")
-    es = effects.prop_logit(usable["events"].to_numpy(float), usable["n"].to_numpy(float))
-    result = pool(es.yi, es.vi, method="REML", ci="hk", labels=list(usable["study_id"]))
+    result = pool_proportions(usable["events"].to_numpy(float), usable["n"].to_numpy(float), labels=list(usable["study_id"]))
     return PooledProportion(outcome_id, timepoint, result, usable, left_out)
 
 
@@ -181,7 +167,7 @@ class ConditionEvidence:
 
     @classmethod
     def load(cls, group: str, data_dir: str | None = None) -> "ConditionEvidence":
-        from .data import load_table
+        from analysis.data import load_table
 
         studies = load_table("studies", data_dir)
         return cls(
@@ -209,7 +195,7 @@ class ConditionEvidence:
 
     def key_numbers(self) -> dict[str, str]:
         """Texts to glue into the page's prose."""
-        from .report import counted
+        from analysis.pages.report import counted
 
         pooled = self.pooled()
         return {
@@ -227,8 +213,8 @@ class ConditionEvidence:
         """Print each pooled proportion (or why there is none) and display its forest plot."""
         from IPython.display import display
 
-        from .figures import html_figure
-        from .forest import forest_plot
+        from analysis.figures import html_figure
+        from analysis.figures.forest import forest_plot
 
         labels = self.studies.set_index("study_id")["label"]
         names = self.definitions.set_index("outcome_id")["label"]

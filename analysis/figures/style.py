@@ -1,4 +1,9 @@
-"""Show a matplotlib figure in a book page with alt text and a caption computed from the data.
+"""The one style module of the book's figures: backend, palette, and the HTML figure.
+
+* the headless ``Agg`` backend, set here once (every figure module imports this module first);
+* :data:`OKABE_ITO`, the colour-blind-safe palette of Okabe and Ito (2008), used by every figure;
+* :func:`html_figure`: a matplotlib figure shown in a book page with alt text and a caption
+  computed from the data.
 
 Static MyST figure options cannot hold alt text that depends on the data, so each
 figure is rendered here to a deterministic PNG (no timestamp, no software tag) and
@@ -18,6 +23,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",  # not one of the eight; a neutral for "no information"
+}
 
 
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:

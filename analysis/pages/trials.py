@@ -1,7 +1,7 @@
 """Meta-analysis of the randomised trials: mean differences in pain, with sensitivity analyses.
 
 A trial enters when both arms report a mean with its SD (or an SE convertible to an SD
-with the arm's n, :func:`analysis.effects.se_to_sd`) on the same 0–10 scale, and its
+with the arm's n, :func:`analysis.stats.effects.se_to_sd`) on the same 0–10 scale, and its
 values were confirmed in its primary report. Primary analysis: REML with a
 Hartung–Knapp–Sidik–Jonkman interval; sensitivity: DerSimonian–Laird and
 Paule–Mandel, equal effects, leave-one-out, and excluding trials at high risk of bias.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import effects
-from .evidence import poolable
-from .pooling import PoolResult, leave_one_out, pool
+from analysis.stats import effects
+from analysis.pages.evidence import poolable
+from analysis.stats.pooling import PoolResult, leave_one_out, pool
 
 
 @dataclass
@@ -73,7 +73,7 @@ def trial_set(outcomes: pd.DataFrame, studies: pd.DataFrame, outcome_id: str = "
 
 
 def mean_differences(ts: TrialSet) -> tuple[np.ndarray, np.ndarray]:
-    """yi, vi: ketamine minus control, per trial (:func:`analysis.effects.mean_difference`)."""
+    """yi, vi: ketamine minus control, per trial (:func:`analysis.stats.effects.mean_difference`)."""
     p = ts.pairs
     es = effects.mean_difference(p["m1"], p["sd1"], p["n1"], p["m2"], p["sd2"], p["n2"])
     return np.asarray(es.yi, float), np.asarray(es.vi, float)

@@ -7,7 +7,7 @@
   extractors, and how many a second person has verified (the ``verifier`` column;
   PRISMA 2020 item 9);
 * :func:`condition_groups`: the grouping of conditions used by the evidence chapters
-  (:data:`analysis.evidence.CONDITION_GROUPS`; PRISMA 2020 item 5).
+  (:data:`analysis.data.rules.CONDITION_GROUPS`; PRISMA 2020 item 5).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from importlib import metadata
 
 import pandas as pd
 
-from .evidence import CONDITION_GROUPS
+from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES
 
 # Distribution names as installed (pip), in the order the page lists them.
 PACKAGES: tuple[str, ...] = (
@@ -37,15 +37,6 @@ EXTRACTION_TABLES: dict[str, str] = {
     "facts": "extractor",
     "review_results": "extractor",
 }
-
-GROUP_TITLES = {
-    "crps": "CRPS",
-    "pelvic": "Pelvic pain and pudendal neuralgia",
-    "cancer": "Cancer pain",
-    "mixed": "Mixed neuropathic and refractory pain",
-    "other": "Other conditions",
-}
-
 
 def software_versions() -> pd.DataFrame:
     """One row per piece of software: name and version as installed in the environment that built the page."""

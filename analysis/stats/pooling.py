@@ -35,11 +35,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import pandas as pd
-from ._lazy import LazyModule
+from analysis._lazy import LazyModule
+from analysis.stats.numeric import normal_sf, z_for_level
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 optimize = LazyModule("scipy.optimize")
 stats = LazyModule("scipy.stats")
@@ -52,7 +55,6 @@ __all__ = [
     "tau2_dl",
     "tau2_pm",
     "tau2_reml",
-    "generalised_q",
     "tau2_qprofile_ci",
     "leave_one_out",
     "subgroup_analysis",
@@ -88,7 +90,7 @@ def _as_arrays(yi: Sequence[float], vi: Sequence[float]) -> tuple[np.ndarray, np
 # --------------------------------------------------------------------------
 # heterogeneity estimators
 # --------------------------------------------------------------------------
-def generalised_q(yi: Sequence[float], vi: Sequence[float], tau2: float) -> float:
+def _q_at(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
     """Generalised Q statistic at a given tau^2.
 
     ``Q(tau2) = sum_i w_i (y_i - mu_w)^2`` with ``w_i = 1/(v_i + tau2)`` and
@@ -96,11 +98,6 @@ def generalised_q(yi: Sequence[float], vi: Sequence[float], tau2: float) -> floa
     Source: Viechtbauer (2007, Stat Med 26:37-52, eq. 6); metafor
     ``.QE.func`` used by ``rma.uni(method="PM")`` and ``confint()``.
     """
-    y, v = _as_arrays(yi, vi)
-    return _q_at(y, v, float(tau2))
-
-
-def _q_at(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
     w = 1.0 / (v + tau2)
     mu = np.dot(w, y) / w.sum()
     return float(np.dot(w, (y - mu) ** 2))
@@ -128,7 +125,7 @@ def tau2_dl(yi: Sequence[float], vi: Sequence[float]) -> float:
 def tau2_pm(yi: Sequence[float], vi: Sequence[float]) -> float:
     """Paule-Mandel tau^2: the root of ``Q(tau2) = k - 1``, with tau^2 >= 0.
 
-    ``Q(tau2)`` is the generalised Q (see :func:`generalised_q`), strictly
+    ``Q(tau2)`` is the generalised Q (see :func:`_q_at`), strictly
     decreasing in tau^2.  If ``Q(0) <= k - 1`` the estimate is 0.
     Source: Paule & Mandel (1982, J Res Natl Bur Stand 87:377-385);
     DerSimonian & Kacker (2007, Contemp Clin Trials 28:105-114, eq. 9);
@@ -367,9 +364,9 @@ def pool(
 
     if ci == "wald" or k < 2:
         se = se_wald
-        crit = float(stats.norm.ppf(1 - alpha / 2))
+        crit = z_for_level(level)
         stat = mu / se
-        p = float(2 * stats.norm.sf(abs(stat)))
+        p = 2 * normal_sf(abs(stat))
         df: int | None = None
     else:
         qgen = float(np.dot(w, (y - mu) ** 2))
@@ -434,7 +431,7 @@ def leave_one_out(
     ci: str = "hk",
     labels: Sequence[str] | None = None,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> "pd.DataFrame":
     """Leave-one-out analysis: :func:`pool` refitted k times, omitting study i.
 
     Returns one row per omitted study with columns ``omitted, k, estimate,
@@ -446,6 +443,7 @@ def leave_one_out(
     k = y.size
     if k < 2:
         raise ValueError("leave-one-out needs at least 2 studies")
+    import pandas as pd  # only here: pooling itself never needs pandas (the pool command starts without it)
     labs = [str(i + 1) for i in range(k)] if labels is None else [str(x) for x in labels]
     rows = []
     for i in range(k):
@@ -548,3 +546,15 @@ def egger_test(yi: Sequence[float], vi: Sequence[float], min_k: int = 10) -> Egg
         k=k, intercept=float(fit.params[0]), se=float(fit.bse[0]), t=float(fit.tvalues[0]),
         df=int(fit.df_resid), p=float(fit.pvalues[0]), slope=float(fit.params[1]),
     )
+
+
+def pool_proportions(events: Sequence[float], n: Sequence[float], labels: Sequence[str] | None = None, level: float = 0.95) -> PoolResult:
+    """The book's one pooled proportion: single-arm proportions on the logit scale (metafor's
+    ``escalc("PLO")``), REML between-study variance, Hartung–Knapp–Sidik–Jonkman interval
+    (``rma(measure="PLO", method="REML", test="knha")``). Back-transform with
+    :func:`analysis.stats.numeric.expit`. Descriptive: the share of treated patients meeting a criterion.
+    """
+    from analysis.stats.effects import prop_logit
+
+    es = prop_logit(np.asarray(events, dtype=float), np.asarray(n, dtype=float))
+    return pool(es.yi, es.vi, method="REML", ci="hk", labels=None if labels is None else list(labels), level=level)

@@ -9,15 +9,13 @@ review, clinic claim) and its provenance. A route with no value in the data is s
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from .report import provenance_text  # noqa: E402
+from analysis.pages.report import provenance_text  # noqa: E402
 
 # The routes the chapter reports on, in display order, with their labels.
 ROUTES = {
@@ -32,7 +30,7 @@ ROUTES = {
 NO_VALUE = "no value in the data"
 
 # Okabe–Ito colours by status, markers by kind of statement.
-STATUS_COLOURS = {"confirmed": "#0072B2", "secondary_only": "#E69F00", "conflicting": "#D55E00"}
+STATUS_COLOURS = {"confirmed": OKABE_ITO["blue"], "secondary_only": OKABE_ITO["orange"], "conflicting": OKABE_ITO["vermillion"]}
 KIND_MARKERS = {"measured_in_study": "o", "review": "s", "clinic_claim": "D", "drug_label": "^"}
 KIND_LABELS = {
     "measured_in_study": "measured in a study",
@@ -116,7 +114,7 @@ def bioavailability_figure(facts: pd.DataFrame) -> tuple[Figure, str]:
         offsets = [0.0] if len(valued) == 1 else [(k - (len(valued) - 1) / 2) * 0.22 for k in range(len(valued))]
         texts = []
         for off, (_, r) in zip(offsets, valued.iterrows()):
-            colour = STATUS_COLOURS.get(str(r["status"]), "#999999")
+            colour = STATUS_COLOURS.get(str(r["status"]), OKABE_ITO["grey"])
             marker = KIND_MARKERS.get(str(r["claim_kind"]), "o")
             low, high = float(r["value_low"]), float(r["value_high"]) if pd.notna(r["value_high"]) else float(r["value_low"])
             if high > low:

@@ -1,5 +1,8 @@
 """Effect sizes and their sampling variances, plus data conversions.
 
+:func:`escalc` is the one entry point by measure name (as metafor's ``escalc(measure=...)``);
+:func:`back_transform` the matching transformation to the reporting scale.
+
 Every function is vectorised (accepts scalars or array-likes) and returns
 numpy arrays (``Effect(yi, vi)`` for effect sizes).  Formulas follow metafor
 3.8 ``escalc()`` defaults (Viechtbauer 2010, J Stat Softw 36(3)) unless noted:
@@ -8,13 +11,14 @@ numpy arrays (``Effect(yi, vi)`` for effect sizes).  Formulas follow metafor
 
 from __future__ import annotations
 
-from statistics import NormalDist
-from typing import NamedTuple
+import math
+from typing import Callable, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._lazy import LazyModule
+from analysis._lazy import LazyModule
+from analysis.stats.numeric import expit, normal_quantile, z_for_level
 
 special = LazyModule("scipy.special")
 stats = LazyModule("scipy.stats")
@@ -108,7 +112,7 @@ def wilson_ci(events: ArrayLike, n: ArrayLike, level: float = 0.95) -> tuple[np.
     # The standard normal quantile from the standard library (Wichura's AS 241, agreeing
     # with scipy.stats.norm.ppf to 1e-15), so that a page showing proportions does not
     # import scipy.stats.
-    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    z = z_for_level(level)
     p = x / n
     den = 1 + z ** 2 / n
     centre = p + z ** 2 / (2 * n)
@@ -278,7 +282,7 @@ def ci_to_sd(lower: ArrayLike, upper: ArrayLike, n: ArrayLike, level: float = 0.
     if dist == "t":
         c = stats.t.ppf(1 - (1 - level) / 2, n - 1)
     elif dist == "z":
-        c = stats.norm.ppf(1 - (1 - level) / 2) * np.ones_like(n)
+        c = z_for_level(level) * np.ones_like(n)
     else:
         raise ValueError("dist must be 't' or 'z'")
     return np.sqrt(n) * (hi - lo) / (2 * c)
@@ -299,5 +303,47 @@ def median_iqr_to_mean_sd(q1: ArrayLike, median: ArrayLike, q3: ArrayLike, n: Ar
     if np.any(q3 < q1):
         raise ValueError("q3 must be >= q1")
     mean = (q1 + m + q3) / 3
-    sd = (q3 - q1) / (2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25)))
+    sd = (q3 - q1) / (2 * np.vectorize(normal_quantile)((0.75 * n - 0.125) / (n + 0.25)))
     return mean, sd
+
+
+MEASURES = ("GEN", "PLO", "PR", "MD", "SMD", "RR", "OR")
+
+
+def escalc(measure: str, **columns: ArrayLike) -> Effect:
+    """Effect sizes for ``measure`` from named columns, as metafor's ``escalc(measure=...)``.
+
+    Columns by measure: GEN ``yi, vi``; PLO and PR ``events, n``; MD and SMD
+    ``m1, sd1, n1, m2, sd2, n2``; RR and OR ``e1, n1, e2, n2`` (group 1 = ketamine).
+    """
+    m = measure.upper()
+    c = columns
+    if m == "GEN":
+        return Effect(_f(c["yi"]), _f(c["vi"]))
+    if m == "PLO":
+        return prop_logit(c["events"], c["n"])
+    if m == "PR":
+        return prop_raw(c["events"], c["n"])
+    if m == "MD":
+        return mean_difference(c["m1"], c["sd1"], c["n1"], c["m2"], c["sd2"], c["n2"])
+    if m == "SMD":
+        return smd(c["m1"], c["sd1"], c["n1"], c["m2"], c["sd2"], c["n2"])
+    if m == "RR":
+        return log_risk_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
+    if m == "OR":
+        return log_odds_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
+    raise ValueError(f"unknown measure {measure!r}; one of {', '.join(MEASURES)}")
+
+
+def back_transform(measure: str) -> Callable[[float], float] | None:
+    """The transformation from the analysis scale to the reporting scale, or None (identity).
+
+    RR, OR: ``exp`` (log ratio to ratio, metafor ``transf.exp``); PLO: the inverse logit
+    (metafor ``transf.ilogit``); other measures are reported on their analysis scale.
+    """
+    m = measure.upper()
+    if m in ("RR", "OR"):
+        return math.exp
+    if m == "PLO":
+        return expit
+    return None

@@ -1,0 +1,46 @@
+"""Small numeric helpers, each defined once and used by every caller.
+
+* :func:`expit` -- the inverse logit ``1 / (1 + exp(-x))`` (metafor's ``transf.ilogit``);
+* :func:`normal_quantile` and :func:`z_for_level` -- quantiles of the standard normal
+  distribution, from :class:`statistics.NormalDist` (agrees with ``scipy.stats.norm.ppf``
+  to about 1e-15, without importing scipy);
+* :func:`round_half_up` -- rounding as readers expect (75.5 -> 76; Python's :func:`round`
+  rounds halves to even).
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+_STANDARD_NORMAL = NormalDist()
+
+
+def expit(x: float) -> float:
+    """The inverse logit, ``1 / (1 + exp(-x))``, without overflow for large negative ``x``."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def normal_quantile(p: float) -> float:
+    """The ``p`` quantile of the standard normal distribution (``qnorm(p)`` in R)."""
+    return _STANDARD_NORMAL.inv_cdf(p)
+
+
+def normal_sf(x: float) -> float:
+    """The upper tail probability of the standard normal distribution at ``x``."""
+    return 1.0 - _STANDARD_NORMAL.cdf(x) if x < 0 else _STANDARD_NORMAL.cdf(-x)
+
+
+def z_for_level(level: float = 0.95) -> float:
+    """The two-sided critical value of a ``level`` interval (1.959964 for 0.95)."""
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    return normal_quantile(1 - (1 - level) / 2)
+
+
+def round_half_up(x: float) -> int:
+    """Round to the nearest whole number, halves away from zero (75.5 -> 76, -0.5 -> -1)."""
+    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
