@@ -1,6 +1,7 @@
 # Ketamine for Chronic Pain: the two commands of the README, and a few helpers.
 #   make book   create .venv if it is missing or older than the lock, build _build/html
-#   make test   the same environment plus what the tests need, then every test
+#   make test   the same environment plus what the tests need, then lint and types, then every test
+#   make lint   ruff (lint) and mypy (types) over the package, tests and tools; config in pyproject.toml
 #   make clean  remove the build and its caches (keeps .venv)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -9,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 
-.PHONY: book test validate clean distclean lock env
+.PHONY: book test lint validate clean distclean lock env
 .DEFAULT_GOAL := book
 
 # The environment is rebuilt from scratch whenever the lock or pyproject.toml is
@@ -40,7 +41,11 @@ $(CHROMIUM):
 	  || { echo "ERROR: could not install chromium, which the browser tests need. As root on Debian/Ubuntu run: apt-get update && apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)" >&2; exit 1; }
 	@test -x $(CHROMIUM) || { echo "ERROR: $(CHROMIUM) still missing after installing chromium" >&2; exit 1; }
 
-test: $(STAMP) $(CHROMIUM)
+lint: $(STAMP)
+	$(BIN)/ruff check analysis tests benchmarks tools
+	$(BIN)/mypy
+
+test: lint $(STAMP) $(CHROMIUM)
 	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean:

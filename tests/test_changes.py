@@ -16,13 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from contrib_helpers import fill_study, read_lines
 
+from analysis.data.validate import validate_package
 from analysis.pages import changes as ch
 from analysis.tools.contribute import new_study
-from analysis.stats.effects import prop_logit
-from analysis.stats.pooling import pool
-from analysis.data.validate import validate_package
-from contrib_helpers import fill_study, read_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 A, B = "zz_fictitious2001", "zz_fictitious2002"
@@ -85,16 +83,21 @@ def test_added_study_its_rows_and_its_single_study_proportion(versions):
 
 def test_pooled_estimate_of_two_studies_on_the_logit_scale(versions):
     old, new = versions
-    add_study(old, A, 2001, {"complete_relief": (10, 20)})
-    add_study(new, A, 2001, {"complete_relief": (10, 20)})
-    add_study(new, B, 2002, {"complete_relief": (30, 40)})
+    add_study(old, A, 2001, {"complete_relief": (9, 20)})
+    add_study(new, A, 2001, {"complete_relief": (9, 20)})
+    add_study(new, B, 2002, {"complete_relief": (11, 20)})
     diff = compare(old, new)
     (key, before, after), = diff.pooled_changes
     assert before.k == 1 and after.k == 2 and after.studies == (A, B)
-    effect = prop_logit([10, 30], [20, 40])
-    expected = pool(effect.yi, effect.vi, method="REML", ci="hk-adhoc")
-    assert after.estimate == pytest.approx(1 / (1 + math.exp(-expected.estimate)))
-    assert after.low == pytest.approx(1 / (1 + math.exp(-expected.ci_low)))
+    # Worked by hand: logits -y and +y with y = ln(11/9), each with variance v = 1/9 + 1/11.
+    # Equal variances, so REML tau^2 = max(0, s^2 - v) = max(0, 2y^2 - v) = 0 and the pooled logit
+    # is 0 (a proportion of 0.5). HKSJ: q = sum w y^2 / (k - 1) = 2y^2/v, SE = sqrt(q / sum w) = y,
+    # so the 95% interval is 0 +/- t(0.975, df 1) y, with t(0.975, 1) = 12.7062047. (The ad hoc
+    # variant would use the larger Wald SE sqrt(v/2): the test tells the two apart.)
+    y = math.log(11 / 9)
+    assert after.estimate == pytest.approx(0.5)
+    assert after.low == pytest.approx(1 / (1 + math.exp(12.7062047 * y)))
+    assert after.high == pytest.approx(1 / (1 + math.exp(-12.7062047 * y)))
     assert "2 studies" in ch.render_text(diff) and "→" in ch.render_text(diff)
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.tools import cli_pool
 from analysis.stats.effects import log_risk_ratio
 from analysis.stats.pooling import pool
+from analysis.tools import cli_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "tests" / "reference" / "metafor"
@@ -164,7 +164,7 @@ def test_bad_input(tmp_path, capsys, name, measure, content, line, column, words
 
 
 def test_non_utf8(tmp_path, capsys):
-    p = write(tmp_path, "latin1.csv", "study,yi,vi\nA,0.1,0.02\n".encode() + "Sj\u00f6berg,0.2,0.03\n".encode("latin-1"))
+    p = write(tmp_path, "latin1.csv", b"study,yi,vi\nA,0.1,0.02\n" + "Sj\u00f6berg,0.2,0.03\n".encode("latin-1"))
     code, out, err = run_cli(str(p), capsys=capsys)
     assert code == 2 and out == ""
     _check_one_line_error(err, p, 3, "study", "not valid UTF-8")

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from analysis.tools.contribute import NewStudyError, new_study
-from analysis.data.validate import PLACEHOLDER, validate_package
 from contrib_helpers import edit_appended_rows, fill_study, read_lines
+
+from analysis.data.validate import PLACEHOLDER, validate_package
+from analysis.tools.contribute import NewStudyError, new_study
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = "zz_fictitious2001"

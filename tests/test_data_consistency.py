@@ -168,7 +168,7 @@ def test_each_risk_of_bias_assessment_is_complete(t):
 def test_rob2_overall_is_no_better_than_worst_domain(t):
     order = {"low": 0, "some_concerns": 1, "high": 2}
     rob = t["risk_of_bias"]
-    for (study, result, tool), g in rob[rob["tool"].isin(["rob2", "rob2_crossover"])].groupby(["study_id", "result", "tool"]):
+    for (study, _result, _tool), g in rob[rob["tool"].isin(["rob2", "rob2_crossover"])].groupby(["study_id", "result", "tool"]):
         overall = g.loc[g["domain"] == "overall", "judgement"].iloc[0]
         worst = max(order[j] for j in g.loc[g["domain"] != "overall", "judgement"])
         assert order[overall] >= worst, f"{study}: overall {overall} is better than its worst domain"

@@ -42,7 +42,7 @@ def test_jupyter_book_is_pinned_below_2():
     assert version.split(".")[0] == "1" and tuple(int(p) for p in version.split(".")[:3]) >= (1, 0, 4)
 
 
-@pytest.mark.parametrize("name", ["jupyter-book", "pandas", "statsmodels", "seaborn", "matplotlib", "frictionless", "pytest"])
+@pytest.mark.parametrize("name", ["jupyter-book", "pandas", "statsmodels", "seaborn", "matplotlib", "frictionless", "pytest", "ruff", "mypy"])
 def test_installed_environment_matches_the_lock(name: str):
     """The environment running the tests is the locked one (make rebuilds .venv when the lock changes)."""
     assert md.version(name) == envfiles.locked_versions()[envfiles.canonical(name)]

@@ -17,10 +17,10 @@ from scipy import stats
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from analysis.tools import cli_pool  # noqa: E402
-from analysis.stats.effects import log_risk_ratio, mean_difference  # noqa: E402
 from analysis.figures.forest import OKABE_ITO, forest_plot, save_figure  # noqa: E402
+from analysis.stats.effects import log_risk_ratio, mean_difference  # noqa: E402
 from analysis.stats.pooling import pool  # noqa: E402
+from analysis.tools import cli_pool  # noqa: E402
 
 REF = Path(__file__).resolve().parent / "reference" / "metafor"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.pages import grading
 from analysis.data.validate import validate_package
+from analysis.pages import grading
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis.pages import prisma
 from analysis.data import load_table
+from analysis.pages import prisma
 
 
 def shipped_flow() -> prisma.Flow:

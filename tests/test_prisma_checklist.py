@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.pages import prisma
 from analysis.data import load_table
+from analysis.pages import prisma
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 

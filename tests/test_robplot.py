@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from analysis.pages import methods
-from analysis.figures import robplot
 from analysis.data import load_table
+from analysis.figures import robplot
+from analysis.pages import methods
 
 
 def test_one_panel_per_tool_and_one_marker_per_judgement():
@@ -22,7 +22,7 @@ def test_one_panel_per_tool_and_one_marker_per_judgement():
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["D1", "D2", "Overall"]
     assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 3
-    assert "RoB 2 (randomised trials): 1 studies by 3 domains; overall: A 2001 high risk" in alt
+    assert "RoB 2 (randomised trials): 1 study by 3 domains; overall: A 2001 high risk" in alt
     assert "JBI checklist" in alt and "unclear 1" in alt
 
 

@@ -22,15 +22,16 @@ Per-study intervals are Wald intervals on the analysis scale,
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
+
 from analysis._lazy import LazyModule  # noqa: E402
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 
 stats = LazyModule("scipy.stats")
 
@@ -104,7 +105,8 @@ def forest_plot(
     hi = [f(y + z * math.sqrt(v)) for y, v in zip(result.yi, result.vi)]
     mu, mlo, mhi = f(result.estimate), f(result.ci_low), f(result.ci_high)
     has_pi = result.pi_low is not None and result.pi_high is not None
-    plo_, phi_ = (f(result.pi_low), f(result.pi_high)) if has_pi else (None, None)
+    plo_ = f(result.pi_low) if result.pi_low is not None else math.nan
+    phi_ = f(result.pi_high) if result.pi_high is not None else math.nan
 
     rows = list(range(k, 0, -1))  # study i at y = k - i
     y_header = k + 1.2
@@ -134,7 +136,7 @@ def forest_plot(
         ax_left.text(xs[j + 1], y_header, name, weight="bold", va="center", ha="left")
     for i, y in enumerate(rows):
         ax_left.text(xs[0], y, labs[i], va="center", ha="left", gid=f"label-{i}")
-        for j, (name, v) in enumerate(cols.items()):
+        for j, v in enumerate(cols.values()):
             ax_left.text(xs[j + 1], y, v[i], va="center", ha="left")
     model = "Equal-effects model" if result.method == "EE" else "Random-effects model"
     ax_left.text(xs[0], y_pool, model, va="center", ha="left", weight="bold")

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import textwrap
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.text import counted
 
 # (panel title, tools in the panel)
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -117,7 +119,7 @@ def traffic_light(rob: pd.DataFrame, studies: pd.DataFrame) -> tuple[Figure, str
         ) if overall else ""  # fmt: skip
         counts = pd.Series(used).value_counts()
         alt_parts.append(
-            f"{title}: {len(keys)} studies by {len(domains)} domains"
+            f"{title}: {counted(len(keys), 'study')} by {counted(len(domains), 'domain')}"
             + (f"; overall: {per_study}" if per_study else "")
             + "; judgements: " + ", ".join(f"{STYLE[j][2].lower()} {int(counts[j])}" for j in present)
         )

@@ -11,11 +11,11 @@ arbitrary; nothing in it is measured.
 
 from __future__ import annotations
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle, RegularPolygon  # noqa: E402
 
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 
 # Every text label of the schematic, in reading order (the test checks the figure shows each).
 LABELS = {

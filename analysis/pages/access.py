@@ -10,13 +10,13 @@ stands for "just a co-pay" is marked as such, not read as a price of zero.
 
 from __future__ import annotations
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 from analysis.pages.pharmacology import KIND_LABELS  # noqa: E402
 from analysis.pages.report import provenance_text  # noqa: E402
 

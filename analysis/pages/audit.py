@@ -5,10 +5,11 @@ A claim without a verdict is counted as "not yet audited", never as supported.
 
 from __future__ import annotations
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 
 VERDICTS = ["supported", "partly_supported", "unsupported", "contradicted", "not_checkable", "not_yet_audited"]
 VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}

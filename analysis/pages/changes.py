@@ -45,8 +45,8 @@ from typing import Any
 
 from analysis.data import record_read
 from analysis.data.rules import may_pool
-from analysis.stats.numeric import expit, round_half_up
 from analysis.data.validate import DESCRIPTOR, Report, Row, Table, validate_package
+from analysis.stats.numeric import expit, round_half_up
 
 RELEASES_DIR = "releases"
 RELEASE_PREFIX = "data-v"
@@ -105,7 +105,7 @@ def release_versions(root: Path) -> list[tuple[tuple[int, int, int], Path]]:
         for child in folder.iterdir():
             match = _RELEASE.match(child.name)
             if match and (child / DESCRIPTOR).is_file():
-                found.append((tuple(int(x) for x in match.groups()), child))
+                found.append(((int(match.group(1)), int(match.group(2)), int(match.group(3))), child))
     return sorted(found)
 
 

@@ -7,10 +7,11 @@ multiplied by a stated reference body weight. It is not a dosing recommendation.
 
 from __future__ import annotations
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 
 # A conventional adult reference body weight (the 70 kg "reference man" of
 # pharmacology texts); a parameter of the comparison, not a patient's weight.

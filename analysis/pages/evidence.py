@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.data.rules import CONDITION_GROUPS, one_per_study, poolable
+from analysis.pages.report import proportions_table, provenance_text
 from analysis.stats.numeric import expit, round_half_up
 from analysis.stats.pooling import PoolResult, pool_proportions
-from analysis.data.rules import CONDITION_GROUPS, one_per_study, poolable
-from analysis.pages.report import provenance_text, proportions_table
 
 DESIGN_LABELS = {
     "rct_parallel": "randomised trial (parallel)",
@@ -166,7 +166,7 @@ class ConditionEvidence:
     other_roles: pd.DataFrame
 
     @classmethod
-    def load(cls, group: str, data_dir: str | None = None) -> "ConditionEvidence":
+    def load(cls, group: str, data_dir: str | None = None) -> ConditionEvidence:
         from analysis.data import load_table
 
         studies = load_table("studies", data_dir)

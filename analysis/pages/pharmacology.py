@@ -9,12 +9,12 @@ review, clinic claim) and its provenance. A route with no value in the data is s
 
 from __future__ import annotations
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 from analysis.pages.report import provenance_text  # noqa: E402
 
 # The routes the chapter reports on, in display order, with their labels.

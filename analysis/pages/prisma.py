@@ -27,11 +27,12 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
+
+from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
 
 # The data fields of the PRISMA2020 package's flow diagram, in its order.
 PRISMA2020_FIELDS: tuple[str, ...] = (

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.stats.effects import clopper_pearson_ci, wilson_ci
 from analysis.stats.numeric import round_half_up
+from analysis.text import counted  # noqa: F401 - pages import it from here with the other sentence helpers
 
 CI_METHODS = {"wilson": ("Wilson", wilson_ci), "clopper-pearson": ("Clopper–Pearson", clopper_pearson_ci)}
 
@@ -94,12 +95,6 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.D
             }
         )
     return pd.DataFrame(rows)
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """'1 study', '3 studies': a count with its noun in the right number."""
-    n = int(n)
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def review_result_text(row: pd.Series | dict[str, Any]) -> str:

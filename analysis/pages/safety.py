@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.pages.report import proportion, provenance_text
 from analysis.stats import effects
 from analysis.stats.numeric import z_for_level
-from analysis.pages.report import proportion, provenance_text
 
 CATEGORY_LABELS = {
     "adverse_event": "adverse event",
@@ -49,7 +49,7 @@ def between_arm_ratios(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> p
     labels = studies.set_index("study_id")["label"]
     counted = adverse_events.dropna(subset=["events", "n"])
     rows = []
-    for (study, category, event, when), group in counted.groupby(["study_id", "category", "event", "timepoint"]):
+    for (study, _category, event, when), group in counted.groupby(["study_id", "category", "event", "timepoint"]):
         arms = group.set_index("arm")
         if "ketamine" not in arms.index or len(arms) != 2:
             continue

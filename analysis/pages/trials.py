@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.data.rules import poolable
 from analysis.stats import effects
-from analysis.pages.evidence import poolable
 from analysis.stats.pooling import PoolResult, leave_one_out, pool
 
 

@@ -12,7 +12,8 @@ numpy arrays (``Effect(yi, vi)`` for effect sizes).  Formulas follow metafor
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike

@@ -34,10 +34,13 @@ prediction interval and no tau^2 confidence interval.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
+
 from analysis._lazy import LazyModule
 from analysis.stats.numeric import normal_sf, z_for_level
 
@@ -73,7 +76,7 @@ _REML_MAXITER = 1000
 # --------------------------------------------------------------------------
 # input checking
 # --------------------------------------------------------------------------
-def _as_arrays(yi: Sequence[float], vi: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def _as_arrays(yi: ArrayLike, vi: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(yi, dtype=float).ravel()
     v = np.asarray(vi, dtype=float).ravel()
     if y.shape != v.shape:
@@ -103,7 +106,7 @@ def _q_at(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
     return float(np.dot(w, (y - mu) ** 2))
 
 
-def tau2_dl(yi: Sequence[float], vi: Sequence[float]) -> float:
+def tau2_dl(yi: ArrayLike, vi: ArrayLike) -> float:
     """DerSimonian-Laird method-of-moments tau^2, truncated at 0.
 
     ``tau2 = max(0, (Q - (k-1)) / (sum w - sum w^2 / sum w))`` with
@@ -122,7 +125,7 @@ def tau2_dl(yi: Sequence[float], vi: Sequence[float]) -> float:
     return float(max(0.0, (q - (k - 1)) / c))
 
 
-def tau2_pm(yi: Sequence[float], vi: Sequence[float]) -> float:
+def tau2_pm(yi: ArrayLike, vi: ArrayLike) -> float:
     """Paule-Mandel tau^2: the root of ``Q(tau2) = k - 1``, with tau^2 >= 0.
 
     ``Q(tau2)`` is the generalised Q (see :func:`_q_at`), strictly
@@ -161,7 +164,7 @@ def _reml_score_info(y: np.ndarray, v: np.ndarray, tau2: float) -> tuple[float, 
     return float(score), float(info)
 
 
-def tau2_reml(yi: Sequence[float], vi: Sequence[float], tau2_init: float | None = None) -> float:
+def tau2_reml(yi: ArrayLike, vi: ArrayLike, tau2_init: float | None = None) -> float:
     """Restricted maximum-likelihood tau^2 (tau^2 >= 0), by Fisher scoring.
 
     Maximises ``l_R(tau2) = -1/2 [sum log(v_i+tau2) + log sum w_i + sum w_i
@@ -205,7 +208,7 @@ def tau2_reml(yi: Sequence[float], vi: Sequence[float], tau2_init: float | None 
 
 
 def tau2_qprofile_ci(
-    yi: Sequence[float], vi: Sequence[float], level: float = 0.95
+    yi: ArrayLike, vi: ArrayLike, level: float = 0.95
 ) -> tuple[float, float]:
     """Q-profile confidence interval for tau^2.
 
@@ -298,8 +301,8 @@ class PoolResult:
 
 
 def pool(
-    yi: Sequence[float],
-    vi: Sequence[float],
+    yi: ArrayLike,
+    vi: ArrayLike,
     method: str = "REML",
     ci: str = "hk",
     labels: Sequence[str] | None = None,
@@ -404,6 +407,8 @@ def pool(
         q, q_df, q_p, i2, h2, i2_metafor, h2_metafor = 0.0, 0, math.nan, math.nan, math.nan, math.nan, math.nan
         t_lo, t_hi = math.nan, math.nan
 
+    pi_low: float | None
+    pi_high: float | None
     if k >= 3:
         tcrit = float(stats.t.ppf(1 - alpha / 2, k - 2))
         half = tcrit * math.sqrt(tau2 + se_wald ** 2)
@@ -425,13 +430,13 @@ def pool(
 # sensitivity / subgroup / small-study analyses
 # --------------------------------------------------------------------------
 def leave_one_out(
-    yi: Sequence[float],
-    vi: Sequence[float],
+    yi: ArrayLike,
+    vi: ArrayLike,
     method: str = "REML",
     ci: str = "hk",
     labels: Sequence[str] | None = None,
     level: float = 0.95,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Leave-one-out analysis: :func:`pool` refitted k times, omitting study i.
 
     Returns one row per omitted study with columns ``omitted, k, estimate,
@@ -470,8 +475,8 @@ class SubgroupResult:
 
 
 def subgroup_analysis(
-    yi: Sequence[float],
-    vi: Sequence[float],
+    yi: ArrayLike,
+    vi: ArrayLike,
     groups: Sequence[object],
     method: str = "REML",
     ci: str = "hk",
@@ -519,7 +524,7 @@ class EggerResult:
     slope: float
 
 
-def egger_test(yi: Sequence[float], vi: Sequence[float], min_k: int = 10) -> EggerResult:
+def egger_test(yi: ArrayLike, vi: ArrayLike, min_k: int = 10) -> EggerResult:
     """Egger's regression test for funnel-plot asymmetry.
 
     OLS of the standard normal deviate ``y_i / sqrt(v_i)`` on the precision
@@ -548,7 +553,7 @@ def egger_test(yi: Sequence[float], vi: Sequence[float], min_k: int = 10) -> Egg
     )
 
 
-def pool_proportions(events: Sequence[float], n: Sequence[float], labels: Sequence[str] | None = None, level: float = 0.95) -> PoolResult:
+def pool_proportions(events: ArrayLike, n: ArrayLike, labels: Sequence[str] | None = None, level: float = 0.95) -> PoolResult:
     """The book's one pooled proportion: single-arm proportions on the logit scale (metafor's
     ``escalc("PLO")``), REML between-study variance, Hartung–Knapp–Sidik–Jonkman interval
     (``rma(measure="PLO", method="REML", test="knha")``). Back-transform with

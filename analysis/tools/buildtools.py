@@ -229,8 +229,8 @@ def _load_manifest(app: Any, docname: str) -> dict[str, Any] | None:
 
 def _read_notebook(app: Any, env: Any, path: Path, text: str) -> tuple[Any, Any] | None:
     """The notebook as myst-nb will see it (same reader, kernel aliases and per-notebook config)."""
-    from myst_nb.core.read import create_nb_reader
     from myst_nb.core.nb_to_tokens import nb_node_to_dict
+    from myst_nb.core.read import create_nb_reader
 
     nb_config = env.mystnb_config
     reader = create_nb_reader(str(path), env.myst_config, nb_config, text)

@@ -28,9 +28,10 @@ import io
 import json
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -258,7 +259,7 @@ def summary_text(res: PoolResult, measure: str, path: str) -> str:
         lines.append(
             f"  back-transformed: {f(res.estimate):.4f}, 95% CI {f(res.ci_low):.4f} to {f(res.ci_high):.4f}"
         )
-    if res.pi_low is not None:
+    if res.pi_low is not None and res.pi_high is not None:
         pi = f"95% prediction interval: {res.pi_low:.4f} to {res.pi_high:.4f}"
         if f is not None:
             pi += f" (back-transformed {f(res.pi_low):.4f} to {f(res.pi_high):.4f})"
