@@ -433,13 +433,32 @@ def rule_required_together(table: Table, row: Row, rule: dict[str, Any]) -> list
 
 
 def rule_at_least_one(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    if "if" in rule and not _condition_holds(row, rule["if"]):
+        return []
     if any(row.raw.get(n, "").strip() for n in rule["fields"]):
         return []
-    return [Problem(table.path, row.line, ", ".join(rule["fields"]), f"all empty; fill in at least one. {rule.get('description', '')}".strip())]
+    when = f" (required when {_condition_text(row, rule['if'])})" if "if" in rule else ""
+    return [Problem(table.path, row.line, ", ".join(rule["fields"]), f"all empty; fill in at least one{when}. {rule.get('description', '')}".strip())]
 
 
-def _condition_holds(row: Row, cond: dict[str, Any]) -> bool:
-    return row.raw.get(cond["field"], "").strip() in cond["in"]
+def rule_at_most_one(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
+    filled = [n for n in rule["fields"] if row.raw.get(n, "").strip()]
+    if len(filled) <= 1:
+        return []
+    return [Problem(table.path, row.line, ", ".join(filled), f"only one of these may be filled in. {rule.get('description', '')}".strip())]
+
+
+def _conditions(cond: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return cond if isinstance(cond, list) else [cond]
+
+
+def _condition_holds(row: Row, cond: dict[str, Any] | list[dict[str, Any]]) -> bool:
+    """A condition ``{"field": f, "in": [...]}`` holds; a list of them holds when every one does."""
+    return all(row.raw.get(c["field"], "").strip() in c["in"] for c in _conditions(cond))
+
+
+def _condition_text(row: Row, cond: dict[str, Any] | list[dict[str, Any]]) -> str:
+    return " and ".join(f"{c['field']} is {row.raw.get(c['field'])}" for c in _conditions(cond))
 
 
 def rule_required_if(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
@@ -447,7 +466,7 @@ def rule_required_if(table: Table, row: Row, rule: dict[str, Any]) -> list[Probl
     if not _condition_holds(row, cond) or row.raw.get(rule["field"], "").strip():
         return []
     return [
-        Problem(table.path, row.line, rule["field"], f"missing value; required when {cond['field']} is {row.raw.get(cond['field'])}. {rule.get('description', '')}".strip())
+        Problem(table.path, row.line, rule["field"], f"missing value; required when {_condition_text(row, cond)}. {rule.get('description', '')}".strip())
     ]
 
 
@@ -460,7 +479,7 @@ def rule_implies(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
             table.path,
             row.line,
             then["field"],
-            f"'{row.raw.get(then['field'], '')}' is not allowed when {cond['field']} is {row.raw.get(cond['field'])}; "
+            f"'{row.raw.get(then['field'], '')}' is not allowed when {_condition_text(row, cond)}; "
             f"allowed: {', '.join(then['in'])}. {rule.get('description', '')}".strip(),
         )
     ]
@@ -472,6 +491,7 @@ CROSS_FIELD_CHECKS: dict[str, Callable[[Table, Row, dict[str, Any]], list[Proble
     "ordered": rule_ordered,
     "required_together": rule_required_together,
     "at_least_one": rule_at_least_one,
+    "at_most_one": rule_at_most_one,
     "required_if": rule_required_if,
     "implies": rule_implies,
 }

@@ -44,3 +44,13 @@ def z_for_level(level: float = 0.95) -> float:
 def round_half_up(x: float) -> int:
     """Round to the nearest whole number, halves away from zero (75.5 -> 76, -0.5 -> -1)."""
     return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
+
+
+def binomial_two_sided_p(x: int, n: int, p: float = 0.5) -> float:
+    """Exact two-sided binomial test p-value, as R's ``binom.test(x, n, p)``: the total probability of
+    outcomes no more likely than the one observed (relative tolerance 1e-7, as R uses)."""
+    if not 0 <= x <= n:
+        raise ValueError(f"x must be between 0 and n, got x={x}, n={n}")
+    probs = [math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)]
+    observed = probs[x] * (1 + 1e-7)
+    return min(1.0, sum(q for q in probs if q <= observed))

@@ -71,3 +71,18 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def sigtermans() -> None:
+    """Sigtermans 2009 week-1 pain: the curated rows gain their '±' values (unlabelled in the abstract) and the
+    second extraction; the two rows merge.py added for the same numbers are dropped."""
+    cols, rows = load("outcomes")
+    kept = []
+    for r in rows:
+        if r["study_id"] == "sigtermans2009" and r["outcome_id"] == "pain_intensity_nrs":
+            if r["population"].startswith("as reported"):
+                continue
+            r["spread_unlabelled"] = "0.51" if r["arm"] == "ketamine" else "0.48"
+            r["verifier"] = "second-extractor-V1"
+        kept.append(r)
+    save("outcomes", cols, kept)
