@@ -25,6 +25,7 @@ from analysis.stats.pooling import PoolResult, pool_proportions
 DESIGN_LABELS = {
     "rct_parallel": "randomised trial (parallel)",
     "rct_crossover": "randomised trial (crossover)",
+    "n_of_1": "randomised n-of-1 trials",
     "nonrandomised_comparative": "non-randomised comparison",
     "prospective_single_arm": "prospective, single arm",
     "retrospective_case_series": "retrospective case series",
@@ -34,7 +35,17 @@ DESIGN_LABELS = {
     "guideline": "guideline",
 }
 
-ROUTE_LABELS = {"iv": "intravenous", "im": "intramuscular", "sc": "subcutaneous", "not_applicable": ""}
+EXCLUSION_WORDS = {
+    "acute_or_perioperative": "excluded: acute or perioperative pain", "topical": "excluded: topical ketamine", "neuraxial": "excluded: epidural or intrathecal ketamine",
+    "not_randomised": "excluded: not randomised", "healthy_volunteers": "excluded: healthy volunteers", "experimental_pain_only": "excluded: experimental pain only",
+    "not_chronic": "excluded: pain not chronic", "children": "excluded: children", "not_ketamine": "excluded: not ketamine",
+    "duplicate_report": "excluded: another report of an included study", "ongoing_no_results": "excluded: registered, no results yet",
+    "case_report": "excluded: case report (fewer than 5 patients)", "other": "excluded: other reason (see the data)",
+}
+ROLE_WORDS = {"context": "a review or guideline, read for context", "excluded": "excluded"}
+
+ROUTE_LABELS = {"iv": "intravenous", "im": "intramuscular", "sc": "subcutaneous", "oral": "oral", "intranasal": "intranasal", "sublingual": "sublingual",
+                "mixed": "more than one route", "not_stated": "route not stated", "not_applicable": ""}
 
 
 def _text(value: object) -> str:
@@ -154,6 +165,17 @@ def pooled_proportion(outcomes: pd.DataFrame, outcome_id: str, timepoint: str, s
     return PooledProportion(outcome_id, timepoint, result, usable, left_out)
 
 
+def _patients(studies: pd.DataFrame) -> str:
+    """'113 patients', or '113 patients in the 4 studies that state their size' when some do not."""
+    from analysis.pages.report import counted
+
+    known = studies["n_enrolled"].dropna()
+    text = counted(int(known.sum()), "patient")
+    if len(known) < len(studies):
+        text += f" in the {counted(len(known), 'study', 'studies')} that state their size"
+    return text
+
+
 @dataclass
 class ConditionEvidence:
     """Everything a condition page shows, computed once from the data."""
@@ -181,11 +203,11 @@ class ConditionEvidence:
 
     @property
     def trials(self) -> pd.DataFrame:
-        return self.included[self.included["design"].str.startswith("rct")]
+        return self.included[self.included["design"].isin(["rct_parallel", "rct_crossover", "n_of_1"])]
 
     @property
     def uncontrolled(self) -> pd.DataFrame:
-        return self.included[~self.included["design"].str.startswith("rct")]
+        return self.included[~self.included["design"].isin(["rct_parallel", "rct_crossover", "n_of_1"])]
 
     def pooled(self) -> list[PooledProportion]:
         """A descriptive pooled proportion (or the reason for none) per relief outcome × time point."""
@@ -202,11 +224,12 @@ class ConditionEvidence:
             "n_studies": counted(len(self.included), "included study", "included studies"),
             "n_trials": counted(len(self.trials), "randomised trial"),
             "n_uncontrolled": counted(len(self.uncontrolled), "uncontrolled study", "uncontrolled studies"),
-            "n_patients": counted(self.included["n_enrolled"].fillna(0).sum(), "patient"),
-            "trial_patients": counted(self.trials["n_enrolled"].fillna(0).sum(), "patient"),
+            "n_patients": _patients(self.included),
+            "trial_patients": _patients(self.trials),
             "n_proportion_outcomes": counted(len(pooled), "relief outcome"),
             "n_pooled": str(sum(p.result is not None for p in pooled)),
             "n_other": counted(len(self.other_roles), "further record"),
+            "trial_directions": self.direction_sentence(),
         }
 
     def show_pooled(self) -> None:
@@ -242,7 +265,30 @@ class ConditionEvidence:
         """Reviews, registered trials and excluded studies for this condition, with why they are not synthesised."""
         return pd.DataFrame(
             [
-                {"Record": s["label"], "Design": DESIGN_LABELS.get(s["design"], s["design"]), "Role": s["role"], "Notes": _text(s["notes"])}
+                {"Record": s["label"], "Design": DESIGN_LABELS.get(s["design"], s["design"]),
+                 "Why it is not synthesised": EXCLUSION_WORDS.get(_text(s.get("exclusion_reason")), "") or ROLE_WORDS.get(_text(s["role"]), _text(s["role"])),
+                 "Year": "" if pd.isna(s["year"]) else f"{int(s['year'])}"}
                 for _, s in self.other_roles.iterrows()
             ]
         )
+
+    def directions(self) -> pd.DataFrame:
+        """The effect-direction rows (:func:`analysis.pages.synthesis.direction_table`) of this chapter's trials."""
+        from analysis.data import load_table
+        from analysis.pages import synthesis
+
+        table = synthesis.direction_table(load_table("trial_results"), self.outcomes, load_table("adverse_events"), self.studies, load_table("risk_of_bias"))
+        return table[table["group"] == self.group]
+
+    def direction_sentence(self) -> str:
+        """How many of this chapter's trials favour ketamine on pain, in words."""
+        from analysis.pages.report import counted
+
+        d = self.directions()
+        pain = d[d["domain"] == "pain"]
+        fav, against = int((pain["direction"] == "favours_ketamine").sum()), int((pain["direction"] == "favours_control").sum())
+        rest = len(pain) - fav - against
+        if len(pain) == 0:
+            return "no trial in this chapter reports a result for pain that could be read"
+        return (f"{fav} of {counted(len(pain), 'trial')} with a readable result for pain favour ketamine, {against} favour the control, "
+                f"and {rest} state no difference or no clear direction")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.data.rules import poolable
+from analysis.data.rules import poolable, read_unlabelled_spread
 from analysis.stats import effects
 from analysis.stats.pooling import PoolResult, leave_one_out, pool
 
@@ -31,16 +31,22 @@ class TrialSet:
         return len(self.pairs)
 
 
-def _sd(row: pd.Series) -> float | None:
+def _sd(row: pd.Series, conservative: bool = True, scale_range: float | None = 10.0) -> float | None:
+    """The arm's SD: as reported, from an SE, or from an unlabelled '±' value read by
+    :func:`analysis.data.rules.read_unlabelled_spread` (as an SE in the primary analysis)."""
     if pd.notna(row["sd"]):
         return float(row["sd"])
     if pd.notna(row["se"]) and pd.notna(row["n"]):
         return float(np.ravel(effects.se_to_sd(row["se"], row["n"]))[0])
+    if "spread_unlabelled" in row and pd.notna(row["spread_unlabelled"]) and pd.notna(row["n"]):
+        return read_unlabelled_spread(float(row["spread_unlabelled"]), float(row["n"]), scale_range, conservative)[0]
     return None
 
 
-def trial_set(outcomes: pd.DataFrame, studies: pd.DataFrame, outcome_id: str = "pain_intensity_nrs") -> TrialSet:
-    """Pair each trial's ketamine arm with its control arm for one outcome (first time point reported)."""
+def trial_set(outcomes: pd.DataFrame, studies: pd.DataFrame, outcome_id: str = "pain_intensity_nrs", conservative: bool = True) -> TrialSet:
+    """Pair each trial's ketamine arm with its control arm for one outcome (first time point reported).
+
+    ``conservative=False`` reads unlabelled spreads the other way (the sensitivity analysis)."""
     trials = studies[studies["design"].str.startswith("rct") & (studies["role"] == "included")]
     rows = outcomes[(outcomes["outcome_id"] == outcome_id) & outcomes["study_id"].isin(trials["study_id"]) & outcomes["mean"].notna()]
     labels = studies.set_index("study_id")["label"]
@@ -55,7 +61,7 @@ def trial_set(outcomes: pd.DataFrame, studies: pd.DataFrame, outcome_id: str = "
             reasons.append("values not confirmed in the primary report")
         else:
             k, c = arms.loc["ketamine"], arms.loc[[a for a in arms.index if a != "ketamine"][0]]
-            sd_k, sd_c = _sd(k), _sd(c)
+            sd_k, sd_c = _sd(k, conservative), _sd(c, conservative)
             if sd_k is None or sd_c is None:
                 reasons.append("an arm reports no SD or SE (or it is unclear which was reported)")
             elif pd.isna(k["n"]) or pd.isna(c["n"]):

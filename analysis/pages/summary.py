@@ -1,0 +1,107 @@
+"""The answer up front: the numbers of the structured abstract, the plain-language summary, the
+summary of findings and the conclusions, computed once from the data for every page that states them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.data import load_table
+from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, TIME_WINDOWS, group_of
+from analysis.pages import synthesis as S
+from analysis.text import counted
+
+
+@dataclass
+class Findings:
+    """Everything the abstract, summary and conclusions say, as text ready to glue."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    responders: S.BinaryMeta | None = None
+    directions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sof: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def findings(data_dir: str | None = None) -> Findings:
+    studies = load_table("studies", data_dir)
+    outcomes = load_table("outcomes", data_dir)
+    adverse = load_table("adverse_events", data_dir)
+    results = load_table("trial_results", data_dir)
+    rob = load_table("risk_of_bias", data_dir)
+    searches = load_table("searches", data_dir)
+    reviews = load_table("review_results", data_dir)
+    f = Findings()
+    t = f.text
+    rcts = S.trials(studies)
+    n = rcts["n_enrolled"].astype("Float64").fillna(rcts["n_ketamine"].astype("Float64") + rcts["n_control"].astype("Float64"))
+    t["n_searches"] = counted(len(searches), "search", "searches")
+    dates = searches["date"].dropna().astype(str)
+    t["search_dates"] = f"{dates.min()} to {dates.max()}" if len(dates) else "not recorded"
+    t["n_trials"] = counted(len(rcts), "randomised trial")
+    t["n_participants"] = f"{int(n.sum())}"
+    t["n_trials_no_n"] = counted(int(n.isna().sum()), "trial")
+    t["median_n"] = f"{int(n.median())}" if n.notna().any() else "not known"
+    by_group = rcts["condition"].map(lambda c: group_of(str(c))).value_counts()
+    t["by_condition"] = "; ".join(f"{GROUP_TITLES[g]} {by_group[g]}" for g in CONDITION_GROUPS if g in by_group)
+    t["n_crossover"] = counted(int((rcts["design"] != "rct_parallel").sum()), "trial")
+    excluded = studies[studies["role"] == "excluded"]
+    t["n_excluded"] = counted(len(excluded), "record")
+    uncontrolled = studies[studies["design"].isin(["prospective_single_arm", "retrospective_case_series", "nonrandomised_comparative"]) & (studies["role"] == "included")]
+    t["n_uncontrolled"] = counted(len(uncontrolled), "uncontrolled study", "uncontrolled studies")
+    t["n_reviews"] = counted(int((studies["design"] == "systematic_review").sum()), "systematic review")
+    overall = S.overall_rob(rob)
+    judged = pd.Series([overall.get(s, "not assessed") for s in rcts["study_id"]])
+    t["rob"] = ", ".join(f"{counted(int(v), 'trial')} {k.replace('_', ' ')}" for k, v in judged.value_counts().items())
+    responders = S.binary_pairs(outcomes, studies, "responders_50")
+    main = S.pool_binary(responders[responders["control_role"].isin(["placebo", "active_placebo"]) & (responders["window"] == TIME_WINDOWS[0][0])], "responders")
+    f.responders = main
+    t["responders"] = main.sentence()
+    if main.mh_rr is not None:
+        used = main.used
+        r1, r2 = used["e1"].sum() / used["n1"].sum(), used["e2"].sum() / used["n2"].sum()
+        t["responders_plain"] = (f"in {counted(main.k, 'small trial')}, about {_pct(r1)} of patient-periods with ketamine and {_pct(r2)} with placebo "
+                                 f"or an active placebo had at least half their pain gone during or just after the infusion")
+        t["rr"] = f"{np.exp(main.mh_rr.estimate):.1f}"
+    else:
+        t["responders_plain"] = "too few trials reported how many patients had at least half their pain gone to combine them"
+        t["rr"] = "not estimable"
+    d = S.direction_table(results, outcomes, adverse, studies, rob)
+    f.directions = d
+    pain, harms = S.sign_test(d, "pain"), S.sign_test(d, "harms")
+    t["sign_pain"] = pain.sentence()
+    t["pain_fav"] = f"{pain.favour} of {pain.favour + pain.against}"
+    t["pain_none"] = counted(pain.no_direction, "trial")
+    t["harms"] = (f"{harms.against} of {harms.favour + harms.against} trials that state a direction for harms report more harms with ketamine"
+                  if harms.favour + harms.against else "no trial states a direction for harms")
+    later = [S.pool_binary(responders[responders["window"] == w], w) for w, _, _ in TIME_WINDOWS[2:]]
+    t["later"] = "; ".join(f"{m.title}: {m.sentence()}" for m in later)
+    md = reviews[(reviews["measure"] == "MD") & reviews["scale"].fillna("").str.contains("0-10|0–10")]
+    t["review_md"] = f"{md['estimate'].min():+.1f} to {md['estimate'].max():+.1f} points on a 0–10 scale" if len(md) else "not available"
+    # Summary of findings: one row per main outcome, computed from the synthesis.
+    rows = []
+    if main.mh_rr is not None:
+        used = main.used
+        r2 = used["e2"].sum() / used["n2"].sum()
+        rr = np.exp([main.mh_rr.estimate, main.mh_rr.ci_low, main.mh_rr.ci_high])
+        rows.append({"Outcome": "At least 50% pain relief, during or just after the infusion",
+                     "Risk with placebo or active placebo": f"{1000 * r2:.0f} per 1000",
+                     "Risk with ketamine": f"{1000 * r2 * rr[0]:.0f} per 1000 ({1000 * r2 * rr[1]:.0f} to {1000 * min(1.0, r2 * rr[2]):.0f})",
+                     "Relative effect (95% CI)": f"RR {rr[0]:.2f} ({rr[1]:.2f} to {rr[2]:.2f})",
+                     "Trials (patient-periods)": f"{main.k} ({int(used['n1'].sum() + used['n2'].sum())})",
+                     "Certainty": "very low", "Comments": "Crossover periods analysed as parallel groups; risk of bias judged from abstracts; relief measured within hours."})
+    rows.append({"Outcome": "Pain, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
+                 "Relative effect (95% CI)": f"{pain.favour} of {pain.favour + pain.against} favour ketamine (sign test p = {pain.p:.2g})" if pain.favour + pain.against else "no direction stated",
+                 "Trials (patient-periods)": f"{pain.favour + pain.against + pain.no_direction}", "Certainty": "very low",
+                 "Comments": f"{counted(pain.no_direction, 'trial')} stated no difference or no clear direction; sizes of effect not combined."})
+    rows.append({"Outcome": "Harms, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
+                 "Relative effect (95% CI)": f"{harms.against} of {harms.favour + harms.against} report more harms with ketamine" if harms.favour + harms.against else "no direction stated",
+                 "Trials (patient-periods)": f"{harms.favour + harms.against + harms.no_direction}", "Certainty": "low",
+                 "Comments": "Psychotomimetic effects, sedation and nausea; small trials cannot detect rare or long-term harms."})
+    f.sof = pd.DataFrame(rows)
+    return f
