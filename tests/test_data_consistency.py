@@ -20,7 +20,7 @@ DATA = find_data_dir(__file__)
 # An included study may lack outcome rows only when its notes say why, with this marker
 # (e.g. "NO_OUTCOME_DATA: the results section of the abstract could not be read").
 NO_OUTCOME_MARKER = "NO_OUTCOME_DATA:"
-RCT_DESIGNS = {"rct_parallel", "rct_crossover"}
+RCT_DESIGNS = {"rct_parallel", "rct_crossover", "n_of_1"}
 SINGLE_ARM_DESIGNS = {"prospective_single_arm", "retrospective_case_series", "case_report"}
 JBI_ITEMS = [f"Q{i}" for i in range(1, 11)]
 ROB2_DOMAINS = ["D1", "D2", "D3", "D4", "D5"]
@@ -28,7 +28,7 @@ ROB2_DOMAINS = ["D1", "D2", "D3", "D4", "D5"]
 
 @pytest.fixture(scope="module")
 def t() -> dict[str, pd.DataFrame]:
-    names = ["studies", "reports", "outcome_definitions", "outcomes", "adverse_events", "risk_of_bias"]
+    names = ["studies", "reports", "outcome_definitions", "outcomes", "adverse_events", "risk_of_bias", "trial_results", "searches", "prisma_flow"]
     return {name: load_table(name, DATA) for name in names}
 
 
@@ -91,9 +91,15 @@ def test_events_not_above_denominator(t):
 # --- arms add up -------------------------------------------------------------------
 
 def test_arms_add_up_to_no_more_than_enrolled(t):
+    """Parallel arms add up to no more than were enrolled; in a crossover every patient is in every arm, so each arm alone."""
     enrolled = t["studies"].set_index("study_id")["n_enrolled"]
+    crossover = set(t["studies"].loc[t["studies"]["design"].isin(["rct_crossover", "n_of_1"]), "study_id"])
     for table in ("outcomes", "adverse_events"):
         frame = rows_with(t[table], "n")
+        for _, r in frame[frame["study_id"].isin(crossover)].iterrows():
+            cap = enrolled.get(r.study_id, pd.NA)
+            assert pd.isna(cap) or r.n <= cap, f"{table} {r.study_id} arm {r.arm}: n {r.n} > n_enrolled {cap}"
+        frame = frame[~frame["study_id"].isin(crossover)]
         keys = ["study_id", "outcome_id", "timepoint", "population"] if table == "outcomes" else ["study_id", "category", "event", "timepoint"]
         sums = frame.groupby(keys, dropna=False)["n"].sum()
         for key, total in sums.items():
@@ -117,7 +123,8 @@ def test_every_row_names_a_known_study(t, table):
 
 
 def test_every_included_study_has_outcomes_or_says_why_not(t):
-    have = set(t["outcomes"]["study_id"])
+    """Per-arm numbers (outcomes) or the authors' stated result (trial_results), or the marker saying why neither."""
+    have = set(t["outcomes"]["study_id"]) | set(t["trial_results"]["study_id"])
     missing = []
     for _, s in t["studies"][t["studies"]["role"] == "included"].iterrows():
         if s.study_id in have:
@@ -166,7 +173,7 @@ def test_each_risk_of_bias_assessment_is_complete(t):
 
 
 def test_rob2_overall_is_no_better_than_worst_domain(t):
-    order = {"low": 0, "some_concerns": 1, "high": 2}
+    order = {"low": 0, "some_concerns": 1, "no_information": 1, "high": 2}  # no information counts as some concerns
     rob = t["risk_of_bias"]
     for (study, _result, _tool), g in rob[rob["tool"].isin(["rob2", "rob2_crossover"])].groupby(["study_id", "result", "tool"]):
         overall = g.loc[g["domain"] == "overall", "judgement"].iloc[0]
@@ -254,3 +261,59 @@ def test_context_and_excluded_studies_have_no_effect_rows(t):
     """Reviews, guidelines and excluded studies are described, not synthesised."""
     other = set(t["studies"].loc[t["studies"]["role"] != "included", "study_id"])
     assert not (set(t["outcomes"]["study_id"]) & other)
+
+
+# --------------------------------------------------------------------------- the evidence base (randomised trials)
+
+
+def test_every_included_trial_has_per_arm_numbers_or_a_reason(t):
+    trials = t["studies"][t["studies"]["design"].isin(RCT_DESIGNS) & (t["studies"]["role"] == "included")]
+    assert len(trials) >= 30, f"only {len(trials)} included randomised trials"
+    bad = [s.study_id for _, s in trials.iterrows() if not present(s.n_ketamine) and not present(s.n_arms_note)]
+    assert not bad, f"included trials with neither per-arm numbers nor a reason: {bad}"
+
+
+def test_crossover_trials_are_marked_with_periods_and_washout(t):
+    cross = t["studies"][t["studies"]["design"].isin(["rct_crossover", "n_of_1"])]
+    assert len(cross) > 0
+    for _, s in cross.iterrows():
+        assert present(s.crossover_periods) and int(s.crossover_periods) >= 2, s.study_id
+        if s.design == "rct_crossover":
+            assert present(s.washout), s.study_id
+
+
+def test_excluded_studies_give_their_reason(t):
+    excluded = t["studies"][t["studies"]["role"] == "excluded"]
+    assert len(excluded) > 0
+    assert excluded["exclusion_reason"].notna().all(), list(excluded.loc[excluded["exclusion_reason"].isna(), "study_id"])
+
+
+def test_every_value_in_a_pooled_analysis_has_a_verifier(t):
+    """What the synthesis pools (responders, harms, mean pain) was extracted twice: its rows name the second extraction."""
+    from analysis.data.rules import TIME_WINDOWS
+    from analysis.pages import synthesis as S
+
+    studies, outcomes = t["studies"], t["outcomes"]
+    pairs = S.binary_pairs(outcomes, studies, "responders_50")
+    meta = S.pool_binary(pairs[pairs["control_role"].isin(["placebo", "active_placebo"]) & (pairs["window"] == TIME_WINDOWS[0][0])], "responders")
+    assert meta.k >= 2, "the primary pooled analysis has fewer than two trials"
+    used = outcomes[outcomes["study_id"].isin(meta.used["study_id"]) & (outcomes["outcome_id"] == "responders_50")]
+    used = used[used["timepoint"].isin(set(meta.used["timepoint"])) | used["timepoint_days"].isin(set(meta.used["timepoint_days"]))]
+    assert len(used) >= 2 * meta.k
+    assert used["verifier"].notna().all(), used.loc[used["verifier"].isna(), ["study_id", "arm", "timepoint"]].to_string()
+
+
+def test_trial_results_name_a_randomised_trial(t):
+    design = t["studies"].set_index("study_id")["design"]
+    assert set(design[t["trial_results"]["study_id"]]) <= RCT_DESIGNS
+
+
+def test_every_search_is_counted_in_the_prisma_flow(t):
+    """The flow counts every row of searches.csv: its number of searches and the records they returned."""
+    from analysis.pages import prisma
+
+    searches = t["searches"]
+    flow = prisma.compute_flow(t["prisma_flow"], searches, load_table("claims", DATA), t["reports"], t["studies"])
+    assert searches["search_id"].is_unique and len(searches) >= 250
+    assert flow.searches == len(searches)
+    assert flow["website_results"] + flow["database_results"] + flow["register_results"] == int(searches["records"].fillna(0).sum())

@@ -246,7 +246,7 @@ def direction_table(trial_results: pd.DataFrame, outcomes: pd.DataFrame, adverse
     out["group"] = out["study_id"].map(lambda s: group_of(str(info.loc[s, "condition"])))
     n = info["n_enrolled"].astype("Float64").fillna(info["n_ketamine"].astype("Float64") + info["n_control"].astype("Float64"))
     out["n"] = out["study_id"].map(n)
-    out["rob"] = out["study_id"].map(robs).fillna("not assessed")
+    out["rob"] = out["study_id"].map(robs).astype(object).fillna("not assessed")
     return out
 
 

@@ -45,7 +45,7 @@ from analysis.data.validate import DESCRIPTOR, PLACEHOLDER
 STUDY_RESOURCE = "studies"
 DEFAULT_CHILD_TABLES = ("outcomes",)
 # Optional fields that a contributor is nevertheless asked to fill in (or clear).
-ALWAYS_ASK = ("verifier",)
+ALWAYS_ASK = ("year", "verifier",)
 
 
 class NewStudyError(ValueError):

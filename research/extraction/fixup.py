@@ -86,3 +86,89 @@ def sigtermans() -> None:
             r["verifier"] = "second-extractor-V1"
         kept.append(r)
     save("outcomes", cols, kept)
+
+
+JBI_ITEMS = [
+    "Q1 clear inclusion criteria", "Q2 condition measured in a standard, reliable way", "Q3 valid methods to identify the condition",
+    "Q4 consecutive inclusion", "Q5 complete inclusion", "Q6 clear reporting of demographics", "Q7 clear reporting of clinical information",
+    "Q8 outcomes or follow-up results reported", "Q9 clear reporting of site/clinic demographic information", "Q10 appropriate statistical analysis",
+]
+
+
+def consistency() -> None:
+    """Data-consistency fixes found by tests/test_data_consistency.py after the merge."""
+    import json
+
+    ex = Path(__file__).resolve().parent
+    keymap = json.loads((ex / "keymap.json").read_text(encoding="utf-8"))
+    cols, studies = load("studies")
+    info = {s["study_id"]: s for s in studies}
+    # Haines 1999: 21 patients entered the open titration, 9 went on to the randomised n-of-1 trials.
+    s = info["haines1999"]
+    s.update(n_enrolled="21", n_analysed="9", n_ketamine="9", n_control="9",
+             n_arms_note="21 entered the open-label titration; the 9 who responded took part in the randomised n-of-1 trials, each receiving ketamine and placebo")
+    # Included studies with no per-arm or per-patient number: say why.
+    ocols, outcomes = load("outcomes")
+    _, results = load("trial_results")
+    have = {r["study_id"] for r in outcomes} | {r["study_id"] for r in results}
+    for s in studies:
+        if s["role"] == "included" and s["study_id"] not in have and "NO_OUTCOME_DATA:" not in s["notes"]:
+            s["notes"] = ("NO_OUTCOME_DATA: the readable text (abstract or register record) gives no count, mean or stated comparison that could be entered. "
+                          + s["notes"]).strip()
+    save("studies", cols, studies)
+    # Outcome rows with a mean under a proportion outcome: the continuous 'other' outcome.
+    for r in outcomes:
+        if r["outcome_id"] == "other_outcome" and r["mean"] and not r["events"]:
+            r["outcome_id"] = "other_score"
+    save("outcomes", ocols, outcomes)
+    dcols, defs = load("outcome_definitions")
+    if not any(d["outcome_id"] == "other_score" for d in defs):
+        defs.append({"outcome_id": "other_score", "label": "Other outcomes (scores)", "kind": "continuous", "instrument": "As stated in the row's notes",
+                     "scale_min": "", "scale_max": "", "unit": "", "direction": "not_applicable",
+                     "definition": "Other outcomes reported as mean scores (e.g. relief of allodynia in percent).", "selection_rule": "As reported."})
+    save("outcome_definitions", dcols, defs)
+    # Quality of the uncontrolled studies: the JBI checklist items extractor E could judge, 'unclear' for the rest;
+    # ROBINS-I overall 'no information' for the two non-randomised comparisons.
+    rcols, rob = load("risk_of_bias")
+    assessed = {r["study_id"] for r in rob}
+    _, reports = load("reports")
+    main = {r["study_id"]: r["report_id"] for r in reports if r["report_id"] == r["study_id"]}
+    judged: dict[str, dict[str, dict[str, str]]] = {}
+    with (ex / "E" / "quality.csv").open(encoding="utf-8", newline="") as fh:
+        for q in csv.DictReader(fh):
+            sid = keymap.get(q["key"], q["key"])
+            judged.setdefault(sid, {})[q["item"].split(" ")[0]] = q
+    for s in studies:
+        sid = s["study_id"]
+        if s["role"] != "included" or sid in assessed or s["design"] in ("rct_parallel", "rct_crossover", "n_of_1", "systematic_review"):
+            continue
+        src = main.get(sid, s["primary_report"])
+        base = {"study_id": sid, "result": "all", "source_report": src, "source_location": "abstract", "assessor": "extractor-E", "verifier": "",
+                "notes": "Judged from the abstract only; items the abstract does not address are 'unclear'."}
+        if s["design"] == "nonrandomised_comparative":
+            rob.append({**base, "tool": "robins_i", "tool_version": "ROBINS-I (2016)", "domain": "overall", "judgement": "no_information",
+                        "support": "The abstract does not say how the groups were formed or whether confounding was addressed.", "support_quote": ""})
+            continue
+        items = judged.get(sid, {})
+        marks = []
+        for item in JBI_ITEMS:
+            q = items.get(item.split(" ")[0])
+            j = q["judgement"] if q and q["judgement"] in ("yes", "no", "unclear", "not_applicable") else "unclear"
+            marks.append(j)
+            rob.append({**base, "tool": "jbi_case_series", "tool_version": "JBI Critical Appraisal Checklist for Case Series (2020)", "domain": item,
+                        "judgement": j, "support": (q["support"] if q else "") or "The abstract does not report this.",
+                        "support_quote": q["support_quote"] if q else ""})
+        rob.append({**base, "tool": "jbi_case_series", "tool_version": "JBI Critical Appraisal Checklist for Case Series (2020)", "domain": "overall",
+                    "judgement": "high", "support": f"{marks.count('yes')} of 10 items met in the abstract; an uncontrolled series is at high risk of bias for any claim about effect.",
+                    "support_quote": ""})
+    save("risk_of_bias", rcols, rob)
+
+
+def kapural() -> None:
+    """Kapural 2010: a count of patients with less opioid use is a responder count, not a mean of rescue medication."""
+    cols, rows = load("outcomes")
+    for r in rows:
+        if r["study_id"] == "kapural2010" and r["outcome_id"] == "rescue_medication" and r["events"] and not r["mean"]:
+            r["outcome_id"] = "responders_other"
+            r["notes"] = ("responder definition: maintaining less than 50% of baseline opioid use; " + r["notes"]).strip()
+    save("outcomes", cols, rows)

@@ -193,3 +193,65 @@ d <- rd("homogeneous.csv")
 write_reference("homogeneous", "homogeneous.csv", "GEN", list(yi = d$yi, vi = d$vi))
 d <- rd("two_studies.csv")
 write_reference("two_studies", "two_studies.csv", "GEN", list(yi = d$yi, vi = d$vi))
+
+## ---------------------------------------------------------------- Mantel-Haenszel (rma.mh), for tests/test_mh_metafor.py
+## rma.mh() is used with its defaults: add = c(1/2, 0), to = c("only0", "none"),
+## drop00 = c(TRUE, FALSE), i.e. the MH estimate from the counts as they are, and the
+## yi/vi behind QE with 1/2 added to the cells of studies with a zero cell and studies
+## with no (or only) events in both arms dropped.  Wald CI, z test.
+## The files go to the subfolder mh/, because the rma.uni tests read every *.json in
+## this folder and expect their layout.  NB: the mh/*.json files in the repository were
+## copied by hand from metafor's own unit tests (R could not be installed where they were
+## made; see their "source" field), to 4 decimals ("decimals": 4).  Running this section
+## overwrites them with full-precision values ("decimals": null); the tests accept both.
+mh_dir <- file.path(here, "mh")
+dir.create(mh_dir, showWarnings = FALSE)
+
+mh_fit <- function(d, measure, level = 95, metafor_test = NA, ...) {
+  res <- rma.mh(measure = measure, ai = d$e1, n1i = d$n1, ci = d$e2, n2i = d$n2, level = level, ...)
+  extra <- list(...)
+  call <- sprintf('rma.mh(measure = "%s", ai = e1, n1i = n1, ci = e2, n2i = n2, data = d%s%s)', measure,
+                  if (level != 95) paste0(", level = ", level) else "",
+                  if (length(extra)) paste0(", ", paste(names(extra), "=", sapply(extra, deparse), collapse = ", ")) else "")
+  rec <- list(call = call, measure = measure, level = level / 100, metafor_test = metafor_test,
+              values = list(beta = as.numeric(res$beta), ci.lb = res$ci.lb, ci.ub = res$ci.ub,
+                            zval = res$zval, QE = res$QE, QEp = res$QEp, k = res$k, k.yi = res$k.yi))
+  if (measure != "RD") {
+    pr <- predict(res, transf = exp)
+    rec$values_exp <- list(pred = as.numeric(pr$pred), ci.lb = as.numeric(pr$ci.lb), ci.ub = as.numeric(pr$ci.ub))
+  }
+  rec
+}
+
+mh_header <- function(dataset, input) {
+  c(list(source = "computed by tests/reference/metafor/make_reference.R (rma.mh section)"),
+    versions, list(decimals = NA, dataset = dataset, input = input))
+}
+
+## BCG (dat.bcg): the values also pinned in metafor's tests/testthat/test_misc_metan_vs_rma.mh_with_dat.bcg.r
+d <- rd("bcg.csv")
+tmb <- "tests/testthat/test_misc_metan_vs_rma.mh_with_dat.bcg.r"
+out <- c(mh_header("bcg", "bcg.csv"), list(fits = list(
+  mh_fit(d, "RR", metafor_test = paste0(tmb, ":11-25")),
+  mh_fit(d, "OR", metafor_test = paste0(tmb, ":33-47")),
+  mh_fit(d, "RD", metafor_test = paste0(tmb, ":55-61")))))
+writeLines(to_json(out), file.path(mh_dir, "mh_bcg.json"))
+cat("wrote", file.path(mh_dir, "mh_bcg.json"), "\n")
+
+## Rothman, Greenland & Lash (2008), Modern Epidemiology, 3rd ed., ch. 15: Table 15-1 (rothman2008.csv)
+## and Table 15-5 (inline); metafor's tests/testthat/test_analysis_example_rothman2008.r
+d <- rd("rothman2008.csv")
+tmr <- "tests/testthat/test_analysis_example_rothman2008.r"
+d155 <- data.frame(study = c("<35", "35+"), e1 = c(3, 1), n1 = c(3 + 9, 1 + 3), e2 = c(104, 5), n2 = c(104 + 1059, 5 + 86),
+                   stringsAsFactors = FALSE)
+out <- c(mh_header("rothman2008", "rothman2008.csv"), list(
+  fits = list(
+    mh_fit(d, "RD", level = 90, metafor_test = paste0(tmr, ":92-99")),
+    mh_fit(d, "RR", level = 90, metafor_test = paste0(tmr, ":102-112")),
+    mh_fit(d, "OR", level = 90, metafor_test = paste0(tmr, ":115-131"), correct = FALSE)),
+  table_15_5 = list(
+    study = as_array(d155$study), e1 = as_array(d155$e1), n1 = as_array(d155$n1),
+    e2 = as_array(d155$e2), n2 = as_array(d155$n2),
+    fits = list(mh_fit(d155, "OR", level = 90, metafor_test = paste0(tmr, ":346-361"), correct = FALSE)))))
+writeLines(to_json(out), file.path(mh_dir, "mh_rothman2008.json"))
+cat("wrote", file.path(mh_dir, "mh_rothman2008.json"), "\n")
