@@ -31,6 +31,7 @@ EXTRACTION_TABLES: dict[str, str] = {
     "studies": "extractor",
     "outcomes": "extractor",
     "adverse_events": "extractor",
+    "trial_results": "extractor",
     "risk_of_bias": "assessor",
     "guideline_statements": "extractor",
     "dosing_protocols": "extractor",

@@ -40,9 +40,9 @@ Estimators (sums over all studies in the fit):
       var = (RD_MH * sum (n1_i^2 c_i - n2_i^2 a_i + n1_i n2_i (n2_i - n1_i)/2) / N_i^2
              + sum (a_i (n2_i - c_i) + c_i (n1_i - a_i)) / (2 N_i)) / W^2
 
-  (Greenland & Robins' own 1985 RD variance, used by Stata's ``metan``, is
-  not consistent in the sparse-data case; metafor and this module use Sato et
-  al.)
+  (Greenland & Robins' 1985 RD variance, used by Stata's ``metan``, is
+  consistent only for few large tables, not for many sparse ones, as Sato et
+  al. point out; metafor and this module use Sato et al.)
 
 Intervals and test: Wald, ``estimate +/- z_{1-alpha/2} SE`` and
 ``z = estimate / SE`` (on the log scale for RR and OR).
@@ -61,9 +61,10 @@ J Stat Softw 36(3); arguments ``add = c(1/2, 0)``, ``to = c("only0",
 study estimates ``y_i, v_i``, the second to the MH estimate):
 
 * the MH estimate and its SE use the counts as they are: no continuity
-  correction, and every study is kept (a study with no events in both arms,
-  or all events in both arms, contributes nothing to the RR or OR sums but
-  does enter the RD weights ``n1_i n2_i / N_i``);
+  correction, and every study is kept (a study with no events in both arms
+  adds nothing to the RR and OR sums, one with only events in both arms
+  nothing to the OR sums; both keep their RD weight ``n1_i n2_i / N_i``, and
+  the latter also enters the RR sums, as an RR of 1);
 * ``y_i, v_i`` (for Q and a forest plot) add 1/2 to all four cells of a
   study with any zero cell (:func:`analysis.stats.effects.log_risk_ratio`,
   :func:`~analysis.stats.effects.log_odds_ratio`, :func:`risk_difference`)
