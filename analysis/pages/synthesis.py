@@ -367,17 +367,17 @@ def evidence_map(studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[Figure, str]
     tr["x"] = tr["Comparator"].map(cols.index) + rng.uniform(-0.28, 0.28, len(tr))
     tr["y"] = tr["Condition"].map(rows.index) + rng.uniform(-0.28, 0.28, len(tr))
     palette = {"low": OKABE_ITO["bluish_green"], "some concerns": OKABE_ITO["orange"], "high": OKABE_ITO["vermillion"], "not assessed": OKABE_ITO["grey"]}
-    fig, ax = plt.subplots(figsize=(7.2, 0.55 * len(rows) + 2.6))
+    fig, ax = plt.subplots(figsize=(7.2, 0.6 * len(rows) + 4.2))
     sns.scatterplot(data=tr, x="x", y="y", size="Participants", sizes=(30, 500), hue="Risk of bias", palette=palette, style="Route",
                     edgecolor="black", linewidth=0.5, alpha=0.85, ax=ax, legend="brief")
-    ax.set_xticks(range(len(cols)), cols, fontsize=8)
-    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_xticks(range(len(cols)), [c.replace(" ", "\n", 1) for c in cols], fontsize=8)
+    ax.set_yticks(range(len(rows)), [r.replace(", ", ",\n", 1) if len(r) > 24 else r for r in rows], fontsize=8)
     ax.set_xlim(-0.6, len(cols) - 0.4)
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_xlabel("Comparator")
     ax.set_ylabel("")
     ax.grid(color="#eeeeee")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.16), ncol=3, fontsize=7, frameon=False)
     ax.set_title("The randomised trials: condition, comparator, size and risk of bias", fontsize=10)
     alt = (f"Evidence map of {counted(len(tr), 'randomised trial')} of ketamine for chronic pain. "
            + " ".join(f"{r}: {counted(int((tr['Condition'] == r).sum()), 'trial')} ({int(tr.loc[tr['Condition'] == r, 'Participants'].sum())} participants)." for r in rows)
