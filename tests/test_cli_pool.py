@@ -526,3 +526,28 @@ def test_level_must_be_between_0_and_1(bad, capsys):
         cli_pool.main([str(REF / "bcg.csv"), "--level", bad])
     assert e.value.code == 2
     assert "--level" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- --method MH
+
+@pytest.mark.parametrize(
+    "measure, estimate, ci_low, ci_high, z, q",
+    [
+        # metafor tests/testthat/test_misc_metan_vs_rma.mh_with_dat.bcg.r (checked there against Stata's metan)
+        ("RR", -0.4537, -0.5308, -0.3766, -11.5338, 152.5676),
+        ("OR", -0.4734, -0.5538, -0.3930, -11.5444, 163.9426),
+        ("RD", -0.0033, -0.0039, -0.0027, -11.4708, 386.7759),
+    ],
+)
+def test_mantel_haenszel_from_the_command_line_matches_metafor(capsys, measure, estimate, ci_low, ci_high, z, q):
+    code, out, err = run_cli(str(REF / "bcg.csv"), "--measure", measure, "--method", "MH", "--json", capsys=capsys)
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["method"] == "MH" and d["k"] == 13
+    for key, want in (("estimate", estimate), ("ci_low", ci_low), ("ci_high", ci_high), ("stat", z), ("q", q)):
+        assert d[key] == pytest.approx(want, abs=5e-5), key
+
+
+def test_mantel_haenszel_refuses_measures_without_counts(capsys):
+    code, out, err = run_cli(str(REF / "bcg.csv"), "--measure", "MD", "--method", "MH", capsys=capsys)
+    assert code == 2 and "--method MH pools counts" in err

@@ -69,7 +69,7 @@ def results_figure(results: pd.DataFrame, studies: pd.DataFrame, ours: list[dict
     heights = [max(1, int((rows["measure"] == p[0]).sum()) + (int((extra["measure"] == p[0]).sum()) if len(extra) else 0)) for p in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(7.2, 0.32 * sum(heights) + 1.1 * len(panels)), gridspec_kw={"height_ratios": heights}, squeeze=False)
     parts = []
-    for ax, (measure, title, null, logx), h in zip(axes[:, 0], panels, heights):
+    for ax, (measure, title, null, logx), _h in zip(axes[:, 0], panels, heights):
         sub = rows[rows["measure"] == measure].sort_values(["review", "time_window"])
         lines = [(f"{r['review']}: {r['outcome']}" + (f" ({r['time_window']})" if _text(r["time_window"]) else ""), float(r["estimate"]),
                   r["ci_low"], r["ci_high"], OKABE_ITO["blue"] if r["source_kind"] == "primary" else OKABE_ITO["orange"]) for _, r in sub.iterrows()]

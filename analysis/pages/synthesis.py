@@ -327,7 +327,8 @@ def direction_figure(directions: pd.DataFrame) -> tuple[Figure, str]:
     counts = {d: directions[directions["domain"] == d]["direction"].value_counts().to_dict() for d in DOMAINS}
     alt = ("Effect-direction plot of " + counted(len(labels), "randomised trial") + ". " + " ".join(
         f"{DOMAIN_TITLES[d]}: " + (", ".join(f"{v} {DIRECTION_WORDS[k]}" for k, v in counts[d].items()) or "no trial") + "." for d in DOMAINS)
-        + " Upward triangles favour ketamine, downward triangles favour the control, diamonds mark no stated difference; marker size shows the number of participants and colour the overall risk of bias.")
+        + " Upward triangles favour ketamine, downward triangles favour the control, diamonds mark no stated difference;"
+        " marker size shows the number of participants and colour the overall risk of bias.")
     fig.tight_layout()
     return fig, alt
 

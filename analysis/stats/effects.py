@@ -227,6 +227,20 @@ def _two_by_two(e1, n1, e2, n2, add: float):
     return a, b, c, d
 
 
+def risk_difference(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike, add: float = 0.5) -> Effect:
+    """Risk difference ("RD"), group 1 minus group 2, with its large-sample variance.
+
+    ``add`` (0.5) is added to all four cells of a study with any zero cell (as
+    :func:`log_risk_ratio`); then with ``p1 = a/(a+b)``, ``p2 = c/(c+d)``: ``y = p1 - p2``,
+    ``v = p1 (1-p1)/(a+b) + p2 (1-p2)/(c+d)``. Source: metafor ``escalc(measure="RD",
+    add=1/2, to="only0", vtype="LS")``; Borenstein et al. (2009, Introduction to
+    Meta-Analysis, ch. 5).
+    """
+    a, b, c, d = _two_by_two(e1, n1, e2, n2, add)
+    p1, p2 = a / (a + b), c / (c + d)
+    return Effect(p1 - p2, p1 * (1 - p1) / (a + b) + p2 * (1 - p2) / (c + d))
+
+
 def log_risk_ratio(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike, add: float = 0.5) -> Effect:
     """Log risk ratio ("RR"), group 1 vs group 2.
 
@@ -308,14 +322,14 @@ def median_iqr_to_mean_sd(q1: ArrayLike, median: ArrayLike, q3: ArrayLike, n: Ar
     return mean, sd
 
 
-MEASURES = ("GEN", "PLO", "PR", "MD", "SMD", "RR", "OR")
+MEASURES = ("GEN", "PLO", "PR", "MD", "SMD", "RR", "OR", "RD")
 
 
 def escalc(measure: str, **columns: ArrayLike) -> Effect:
     """Effect sizes for ``measure`` from named columns, as metafor's ``escalc(measure=...)``.
 
     Columns by measure: GEN ``yi, vi``; PLO and PR ``events, n``; MD and SMD
-    ``m1, sd1, n1, m2, sd2, n2``; RR and OR ``e1, n1, e2, n2`` (group 1 = ketamine).
+    ``m1, sd1, n1, m2, sd2, n2``; RR, OR and RD ``e1, n1, e2, n2`` (group 1 = ketamine).
     """
     m = measure.upper()
     c = columns
@@ -333,6 +347,8 @@ def escalc(measure: str, **columns: ArrayLike) -> Effect:
         return log_risk_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
     if m == "OR":
         return log_odds_ratio(c["e1"], c["n1"], c["e2"], c["n2"])
+    if m == "RD":
+        return risk_difference(c["e1"], c["n1"], c["e2"], c["n2"])
     raise ValueError(f"unknown measure {measure!r}; one of {', '.join(MEASURES)}")
 
 

@@ -89,7 +89,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis._lazy import LazyModule
-from analysis.stats.effects import Effect, log_odds_ratio, log_risk_ratio
+from analysis.stats.effects import Effect, log_odds_ratio, log_risk_ratio, risk_difference
 from analysis.stats.numeric import normal_sf, z_for_level
 
 stats = LazyModule("scipy.stats")
@@ -177,24 +177,6 @@ def _counts(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike) -> tuple
     if np.any(a < 0) or np.any(c < 0) or np.any(a > m1) or np.any(c > m2):
         raise ValueError("events must be between 0 and n")
     return a, m1 - a, c, m2 - c
-
-
-def risk_difference(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike, add: float = 0.5) -> Effect:
-    """Risk difference ("RD"), group 1 minus group 2, with its large-sample variance.
-
-    ``add`` (0.5) is added to all four cells of a study with any zero cell
-    (as :func:`analysis.stats.effects.log_risk_ratio`); then with
-    ``p1 = a/(a+b)``, ``p2 = c/(c+d)``: ``y = p1 - p2``,
-    ``v = p1 (1-p1)/(a+b) + p2 (1-p2)/(c+d)``.
-    Source: metafor ``escalc(measure="RD", add=1/2, to="only0",
-    vtype="LS")``; Borenstein et al. (2009, Introduction to Meta-Analysis,
-    ch. 5).
-    """
-    a, b, c, d = _counts(e1, n1, e2, n2)
-    zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
-    a, b, c, d = (np.where(zero, x + add, x) for x in (a, b, c, d))
-    p1, p2 = a / (a + b), c / (c + d)
-    return Effect(p1 - p2, p1 * (1 - p1) / (a + b) + p2 * (1 - p2) / (c + d))
 
 
 def _study_effects(measure: str, e1: np.ndarray, n1: np.ndarray, e2: np.ndarray, n2: np.ndarray) -> Effect:

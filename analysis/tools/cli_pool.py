@@ -1,7 +1,12 @@
 """The ``pool`` sub-command: meta-analyse one CSV file.
 
-    python -m analysis pool FILE.csv --measure {GEN,PLO,MD,SMD,RR,OR}
-        --method {REML,DL,PM} --ci {wald,hk,hk-adhoc} [--level 0.95] [--json] [--plot OUT.svg]
+    python -m analysis pool FILE.csv --measure {GEN,PLO,MD,SMD,RR,OR,RD}
+        --method {REML,DL,PM,MH} --ci {wald,hk,hk-adhoc} [--level 0.95] [--json] [--plot OUT.svg]
+
+``--method MH`` pools counts (``--measure RR``, ``OR`` or ``RD``) by Mantel–Haenszel, as
+metafor's ``rma.mh`` (:func:`analysis.stats.mh.pool_mh`): a common-effect estimate with no
+continuity correction, and Cochran's Q from the study estimates (1/2 added to the cells of
+studies with a zero cell; double-zero studies left out of Q); ``--ci`` does not apply.
 
 Columns read (header names, case-sensitive; other columns are ignored):
 
@@ -9,7 +14,7 @@ Columns read (header names, case-sensitive; other columns are ignored):
 GEN    ``yi, vi``
 PLO    ``events, n``
 MD/SMD ``m1, sd1, n1, m2, sd2, n2``
-RR/OR  ``e1, n1, e2, n2``
+RR/OR/RD ``e1, n1, e2, n2``
 ====== =====================================
 
 plus an optional ``study`` label (labels need not be unique).
@@ -69,9 +74,11 @@ MEASURES: dict[str, list[str]] = {
     "SMD": ["m1", "sd1", "n1", "m2", "sd2", "n2"],
     "RR": ["e1", "n1", "e2", "n2"],
     "OR": ["e1", "n1", "e2", "n2"],
+    "RD": ["e1", "n1", "e2", "n2"],
 }
 RE_METHODS = ("REML", "DL", "PM")
-SCALE = {"GEN": "as given", "PLO": "logit", "MD": "raw", "SMD": "Hedges' g", "RR": "log", "OR": "log"}
+MH_METHOD = "MH"
+SCALE = {"GEN": "as given", "PLO": "logit", "MD": "raw", "SMD": "Hedges' g", "RR": "log", "OR": "log", "RD": "raw"}
 _COUNT_COLUMNS = {"events", "n", "e1", "e2"}  # whole numbers; n1/n2 too for RR/OR
 _CHUNK = 1 << 16  # studies per escalc call in compute_effects (bounds its temporaries)
 # A byte that is not UTF-8 is decoded (errors="surrogateescape") to one of these lone surrogates.
@@ -293,7 +300,7 @@ def _check_row(path: str, measure: str, v: dict[str, float], line: int) -> None:
     def bad(col: str, msg: str) -> None:
         raise InputError(path, msg, line, col)
 
-    counts = set(_COUNT_COLUMNS) | ({"n1", "n2"} if measure in ("RR", "OR") else set())
+    counts = set(_COUNT_COLUMNS) | ({"n1", "n2"} if measure in ("RR", "OR", "RD") else set())
     for col, x in v.items():
         if col in counts and x != int(x):
             bad(col, f"must be a whole number, got {x:g}")
@@ -351,7 +358,7 @@ def _ok_2x2(e1: float, n1: float, e2: float, n2: float) -> bool:
 
 
 _ROW_OK: dict[str, Callable[..., bool]] = {
-    "GEN": _ok_gen, "PLO": _ok_plo, "MD": _ok_md, "SMD": _ok_smd, "RR": _ok_2x2, "OR": _ok_2x2,
+    "GEN": _ok_gen, "PLO": _ok_plo, "MD": _ok_md, "SMD": _ok_smd, "RR": _ok_2x2, "OR": _ok_2x2, "RD": _ok_2x2,
 }
 
 
@@ -498,8 +505,8 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="CSV file, one row per study")
     p.add_argument("--measure", type=str.upper, choices=list(MEASURES), default="GEN",
                    help="effect measure (default: GEN, columns yi and vi)")
-    p.add_argument("--method", type=str.upper, choices=list(RE_METHODS), default="REML",
-                   help="tau^2 estimator (default: REML)")
+    p.add_argument("--method", type=str.upper, choices=[*RE_METHODS, MH_METHOD], default="REML",
+                   help="tau^2 estimator (default: REML), or MH for Mantel-Haenszel pooling of counts (RR, OR, RD)")
     p.add_argument("--ci", type=str.lower, choices=list(CI_METHODS), default="hk",
                    help="confidence interval method (default: hk)")
     p.add_argument("--level", type=_level, default=0.95,
@@ -522,6 +529,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run the ``pool`` sub-command; returns the exit code (0 ok, 2 bad input)."""
     plot = getattr(args, "plot", None)
+    if args.method == MH_METHOD or args.measure == "RD":
+        return run_mh(args)
     try:
         table = read_table(args.file, args.measure, keep_text=bool(plot))
         es = compute_effects(table)
@@ -537,6 +546,49 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result_dict(res, table.measure), indent=2, allow_nan=False))
     else:
         print(summary_text(res, table.measure, args.file))
+    return 0
+
+
+def run_mh(args: argparse.Namespace) -> int:
+    """``--method MH``: Mantel–Haenszel pooling of counts (RR, OR or RD)."""
+    from analysis.stats.mh import pool_mh
+
+    if args.method != MH_METHOD or args.measure not in ("RR", "OR", "RD"):
+        print(f"{args.file}: --method MH pools counts: use --measure RR, OR or RD with it (RD is pooled by MH only)", file=sys.stderr)
+        return 2
+    if getattr(args, "plot", None):
+        print(f"{args.file}: --plot is not available with --method MH", file=sys.stderr)
+        return 2
+    try:
+        table = read_table(args.file, args.measure, keep_text=False)
+    except InputError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    c = table.columns
+    res = pool_mh(c["e1"], c["n1"], c["e2"], c["n2"], measure=args.measure, level=getattr(args, "level", 0.95))
+    out = {"measure": args.measure, "scale": SCALE[args.measure], "method": "MH", "level": res.level, "k": res.k, "k_q": res.k_yi,
+           "estimate": _num(res.estimate), "se": _num(res.se), "ci_low": _num(res.ci_low), "ci_high": _num(res.ci_high),
+           "test": "z", "stat": _num(res.z), "df": None, "p": _num(res.p), "q": _num(res.q), "q_df": res.q_df, "q_p": _num(res.q_p),
+           "i2_q": _num(res.i2), "reason": res.reason}
+    if args.measure in ("RR", "OR"):
+        est, lo, hi = res.back_transformed()
+        out["back_transformed"] = {"estimate": _num(est), "ci_low": _num(lo), "ci_high": _num(hi)}
+    else:
+        out["back_transformed"] = None
+    if args.json:
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    pct = _pct(res.level)
+    lines = [f"{args.file}: {res.k} studies, measure {args.measure} ({SCALE[args.measure]} scale), Mantel-Haenszel (common effect)"]
+    if res.reason:
+        lines.append(f"  no estimate: {res.reason}")
+    else:
+        lines.append(f"  estimate {res.estimate:.4f} (SE {res.se:.4f}), {pct} CI {res.ci_low:.4f} to {res.ci_high:.4f}; z = {res.z:.4f}, p = {res.p:.4g}")
+        if out["back_transformed"]:
+            bt = out["back_transformed"]
+            lines.append(f"  back-transformed: {bt['estimate']:.4f}, {pct} CI {bt['ci_low']:.4f} to {bt['ci_high']:.4f}")
+    lines.append(f"  heterogeneity (studies with an estimate: {res.k_yi}): Q = {res.q:.4f} (df = {res.q_df}), p = {res.q_p:.4g}; I^2 (Q-based) = {res.i2:.1f}%")
+    print("\n".join(lines))
     return 0
 
 
