@@ -52,6 +52,6 @@ def test_data_date_is_the_packages_created_date():
 
     from analysis.data import data_date
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     created = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))["created"]
     assert data_date(root / "data") == created[:10]

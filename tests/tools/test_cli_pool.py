@@ -22,7 +22,7 @@ from analysis.stats.effects import log_risk_ratio
 from analysis.stats.pooling import pool
 from analysis.tools import cli_pool
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REF = ROOT / "tests" / "reference" / "metafor"
 
 

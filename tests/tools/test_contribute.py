@@ -18,7 +18,7 @@ from contrib_helpers import edit_appended_rows, fill_study, read_lines
 from analysis.data.validate import PLACEHOLDER, validate_package
 from analysis.tools.contribute import NewStudyError, new_study
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STUDY = "zz_fictitious2001"
 
 

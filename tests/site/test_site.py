@@ -33,7 +33,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
 CHROMIUM = os.environ.get("KETAMINE_REVIEW_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

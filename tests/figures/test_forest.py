@@ -22,7 +22,7 @@ from analysis.stats.effects import log_risk_ratio, mean_difference  # noqa: E402
 from analysis.stats.pooling import pool  # noqa: E402
 from analysis.tools import cli_pool  # noqa: E402
 
-REF = Path(__file__).resolve().parent / "reference" / "metafor"
+REF = Path(__file__).resolve().parents[1] / "reference" / "metafor"
 
 
 def by_gid(fig, gid):

@@ -29,11 +29,11 @@ import pytest
 
 from analysis.data.validate import validate_package
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 # The texts live in shared/sources beside the repository (as on the team's machines
 # and in CI); KETAMINE_SOURCES overrides.
-SOURCES = Path(os.environ.get("KETAMINE_SOURCES", Path(__file__).resolve().parents[2] / "shared" / "sources"))
+SOURCES = Path(os.environ.get("KETAMINE_SOURCES", Path(__file__).resolve().parents[3] / "shared" / "sources"))
 TEXTS = ("src000", "src001", "src002", "src003", "src004")
 
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})

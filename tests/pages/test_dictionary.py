@@ -8,7 +8,7 @@ from pathlib import Path
 
 from analysis.pages import dictionary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_file_of_the_package_is_listed_with_its_rows(tmp_path: Path):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pybtex.database
 import pybtex.errors
 
-BIB = Path(__file__).resolve().parents[1] / "data" / "references.bib"
+BIB = Path(__file__).resolve().parents[2] / "data" / "references.bib"
 
 
 def test_bibtex_parses_without_warnings():

@@ -17,7 +17,7 @@ import pytest
 
 from analysis.data.validate import Problem, validate_package
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 
 

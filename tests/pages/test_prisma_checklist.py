@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.data import load_table
 from analysis.pages import prisma
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+BOOK = Path(__file__).resolve().parents[2] / "book"
 
 
 def test_all_27_items_and_their_sub_items_are_present():

@@ -22,7 +22,7 @@ from analysis.data.validate import validate_package
 from analysis.pages import changes as ch
 from analysis.tools.contribute import new_study
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 A, B = "zz_fictitious2001", "zz_fictitious2002"
 
 

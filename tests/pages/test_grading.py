@@ -14,7 +14,7 @@ import pytest
 from analysis.data.validate import validate_package
 from analysis.pages import grading
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def rating(**kw):

@@ -19,7 +19,7 @@ import pytest
 from analysis.stats import effects as E
 from analysis.stats.pooling import egger_test, leave_one_out, pool, subgroup_analysis
 
-REF = Path(__file__).parent / "reference" / "metafor"
+REF = Path(__file__).resolve().parents[1] / "reference" / "metafor"
 JSONS = sorted(REF.glob("*.json"))
 
 RTOL = 1e-6

@@ -34,7 +34,7 @@ import pytest
 
 from analysis.stats.mh import MHResult, pool_mh
 
-REF = Path(__file__).parent / "reference" / "metafor"
+REF = Path(__file__).resolve().parents[1] / "reference" / "metafor"
 MH_REF = REF / "mh"
 
 # ---------------------------------------------------------------- tolerances (all in one place)

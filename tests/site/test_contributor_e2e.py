@@ -15,7 +15,7 @@ from pathlib import Path
 
 from contrib_helpers import fill_study, read_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
 A, B = "zz_fictitious2001", "zz_fictitious2002"
 
