@@ -172,3 +172,18 @@ def kapural() -> None:
             r["outcome_id"] = "responders_other"
             r["notes"] = ("responder definition: maintaining less than 50% of baseline opioid use; " + r["notes"]).strip()
     save("outcomes", cols, rows)
+
+
+def crossover_periods() -> None:
+    """Crossover periods not stated: inferred from the number of treatments compared (each patient receives each once)
+    where the comparator is known; left empty for excluded records whose comparator is not known."""
+    cols, studies = load("studies")
+    old = " Crossover periods not stated in the readable text; 2 is the minimum, not a reading."
+    for s in studies:
+        if old.strip() in s["notes"]:
+            if s["role"] == "excluded" and s["comparator"] in ("not stated", ""):
+                s["crossover_periods"] = ""
+                s["notes"] = s["notes"].replace(old.strip(), "Crossover periods not stated.").strip()
+            else:
+                s["notes"] = s["notes"].replace(old.strip(), "Crossover periods not stated: 2 inferred from the two treatments compared (each patient receives each once).").strip()
+    save("studies", cols, studies)
