@@ -386,3 +386,29 @@ def evidence_map(studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[Figure, str]
            + "Overall risk of bias: " + ", ".join(f"{k} {v}" for k, v in tr["Risk of bias"].value_counts().items()) + ".")
     fig.tight_layout()
     return fig, alt
+
+
+def by_condition(meta: BinaryMeta) -> tuple[pd.DataFrame, str]:
+    """A pooled comparison split by chapter group: one Mantel–Haenszel estimate per group with at least
+    two trials, and the test for subgroup differences (random effects per group, Borenstein 2009 ch. 19)
+    when at least two groups can be pooled. Returns the table and the test in words."""
+    from analysis.stats.mh import pool_mh
+    from analysis.stats.pooling import subgroup_analysis
+
+    used = meta.used
+    rows = []
+    for group, g in used.groupby("group", sort=False):
+        row = {"Condition": GROUP_TITLES[str(group)], "Trials": len(g), "Events, ketamine": f"{int(g['e1'].sum())} of {int(g['n1'].sum())}",
+               "Events, control": f"{int(g['e2'].sum())} of {int(g['n2'].sum())}", "Risk ratio (Mantel–Haenszel)": "not pooled (one trial)"}
+        if len(g) >= 2:
+            r = pool_mh(g["e1"].to_numpy(float), g["n1"].to_numpy(float), g["e2"].to_numpy(float), g["n2"].to_numpy(float), measure="RR")
+            row["Risk ratio (Mantel–Haenszel)"] = f"{np.exp(r.estimate):.2f} ({np.exp(r.ci_low):.2f} to {np.exp(r.ci_high):.2f})"
+        rows.append(row)
+    pooled_groups = used.groupby("group").filter(lambda g: len(g) >= 2)
+    if pooled_groups["group"].nunique() >= 2:
+        es = effects.log_risk_ratio(pooled_groups["e1"], pooled_groups["n1"], pooled_groups["e2"], pooled_groups["n2"])
+        sub = subgroup_analysis(es.yi, es.vi, list(pooled_groups["group"]), method="REML", ci="hk")
+        test = f"test for subgroup differences: Q = {sub.q_between:.2f}, df = {sub.df}, p = {sub.p:.2g}"
+    else:
+        test = "no test for subgroup differences: fewer than two conditions have two or more trials"
+    return pd.DataFrame(rows), test
