@@ -4,8 +4,8 @@ Run from the repository root with the project's environment:
 
     .venv/bin/python benchmarks/build.py [--pairs N | --quick] [--files NAME ...]
 
-Every build runs on a temporary copy of the repository (your own _build/ is untouched),
-with the environment already installed. The measurements are made in pairs; in each pair:
+Every build runs on a temporary copy of the repository (your own _build/ is untouched;
+all copies come from one snapshot taken at the start), with the environment already installed. The measurements are made in pairs; in each pair:
 
 1. baseline: a plain ``jupyter-book build`` that force-executes every notebook, one after
    the other (``execute_notebooks: force``, the ``analysis.tools.buildtools`` extension
@@ -154,13 +154,11 @@ def make_baseline_config(root: Path) -> None:
 
 
 def fresh_copy(src: Path, dest: Path) -> Path:
-    """A fresh copy of ``src`` at ``dest`` (the repository without _build, or a warm tree as it is)."""
+    """A fresh copy of ``src`` at ``dest``, as it is (copy2 keeps the modification times
+    that Sphinx compares with its saved environment)."""
     if dest.exists():
         shutil.rmtree(dest)
-    if src == ROOT:
-        shutil.copytree(src, dest, ignore=IGNORE, symlinks=True)
-    else:  # copy2 keeps the modification times Sphinx compares with its saved environment
-        shutil.copytree(src, dest, symlinks=True)
+    shutil.copytree(src, dest, symlinks=True)
     return dest
 
 
@@ -251,15 +249,16 @@ class Pair:
 
 def measure_pair(tmp: Path, number: int, pairs: int, data_files: list[str]) -> Pair:
     tag = f"pair {number}/{pairs}"
+    source = tmp / "source"  # the repository as it was when the benchmark started
     progress(f"{tag}: baseline (serial jupyter-book, force)")
-    root = fresh_copy(ROOT, tmp / "baseline")
+    root = fresh_copy(source, tmp / "baseline")
     make_baseline_config(root)
     baseline = baseline_build(root)
     shutil.rmtree(root)
     progress(f"{tag}: baseline {baseline.seconds:.1f} s; clean build")
     work = tmp / "book"  # every project build runs at this path
     warm = tmp / "warm"
-    clean = project_build(fresh_copy(ROOT, work))
+    clean = project_build(fresh_copy(source, work))
     found = manifests(work)
     fresh_copy(work, warm)
     progress(f"{tag}: clean {clean.seconds:.1f} s ({len(clean.executed)} notebooks); rebuild, nothing changed")
@@ -346,7 +345,7 @@ def report(pairs: list[Pair], data_files: list[str]) -> None:
             note += "  <-- re-executed != readers"
         print(f"{name:<32}{how[Path(name).suffix]:<19}{counts(reader_count):>7}{counts(ran):>8}"
               f"{med([b.seconds for b in builds]):>10.1f}  {spread(ratios):<19}{med(floors):>13.2f}{note}")
-    for _, name, builds, failed, *_ in table:
+    for _, name, _builds, failed, *_ in table:
         for b in failed:
             print(f"\n{name}: the rebuild failed; end of its log:\n{b.log[-3000:]}")
 
@@ -397,6 +396,9 @@ def main() -> None:
     print(f"pairs: {pairs}; data files changed: {len(data_files)}", flush=True)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="build-bench-") as tmp_name:
+        # One snapshot of the repository (without _build, .venv, .git, research): every pair
+        # copies it, so all pairs measure the same files even if the repository changes meanwhile.
+        shutil.copytree(ROOT, Path(tmp_name) / "source", ignore=IGNORE, symlinks=True)
         results = [measure_pair(Path(tmp_name), i + 1, pairs, data_files) for i in range(pairs)]
     report(results, data_files)
     print(f"\n{machine_line('at end', os.getloadavg())}; benchmark took {(time.perf_counter() - started) / 60:.1f} min")

@@ -93,7 +93,11 @@ def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     path = folder / Path(table.path).name
     record_read(folder / DESCRIPTOR)
     record_read(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    # The validator has already read and parsed every row: build the frame from its rows (the raw
+    # text of each cell) instead of reading the file a second time.
+    columns = list(table.fields)
+    frame = pd.DataFrame([[row.raw.get(c, "") for c in columns] for row in table.rows], columns=columns, dtype="string")
+    frame = frame.fillna("")
     for column, spec in table.fields.items():
         values = frame[column].replace("", pd.NA)
         kind = spec.get("type", "string")
