@@ -118,10 +118,8 @@ def data_version(data_dir: str | Path | None = None) -> str:
 
 def data_date(data_dir: str | Path | None = None) -> str:
     """The date of the data version (``created`` in ``datapackage.json``), as YYYY-MM-DD."""
-    import json
-
     folder = Path(data_dir).resolve() if data_dir else find_data_dir()
-    validated_report(folder)
+    report = validated_report(folder)
     record_read(folder / DESCRIPTOR)
-    created = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8")).get("created")
+    created = report.descriptor.get("created")
     return str(created)[:10] if created else "undated"

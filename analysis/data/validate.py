@@ -87,6 +87,7 @@ class Report:
     problems: list[Problem]
     tables: dict[str, Table]
     version: str | None = None
+    descriptor: dict[str, Any] = field(default_factory=dict)  # the parsed datapackage.json (the one parse of it)
 
     @property
     def ok(self) -> bool:
@@ -599,7 +600,7 @@ def validate_package(data_dir: str | Path) -> Report:
         problems.extend(check_list_foreign_keys(table, tables))
         problems.extend(check_cross_field(table))
     problems.extend(check_unknown_files(data_dir, described))
-    return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"))
+    return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"), descriptor)
 
 
 def main(data_dir: str | Path = "data") -> int:

@@ -34,7 +34,6 @@ book never needs git: a fresh clone, a shallow clone or a tarball has the snapsh
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 import subprocess
@@ -45,7 +44,7 @@ from typing import Any
 
 from analysis.data import record_read
 from analysis.data.rules import may_pool
-from analysis.data.validate import DESCRIPTOR, Report, Row, Table, validate_package
+from analysis.data.validate import DESCRIPTOR, Report, Row, Table, read_descriptor, validate_package
 from analysis.stats.numeric import expit, round_half_up
 
 RELEASES_DIR = "releases"
@@ -93,8 +92,8 @@ def read_version(data_dir: Path, label: str, log_reads: bool = True) -> Version:
     if log_reads:  # so the book re-executes a page when any of these files changes
         for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
             record_read(path)
-    descriptor = json.loads((data_dir / DESCRIPTOR).read_text(encoding="utf-8-sig"))
-    return Version(label, data_dir, validate_package(data_dir), descriptor)
+    report = validate_package(data_dir)
+    return Version(label, data_dir, report, report.descriptor or read_descriptor(data_dir)[0] or {})
 
 
 def release_versions(root: Path) -> list[tuple[tuple[int, int, int], Path]]:

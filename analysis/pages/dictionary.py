@@ -9,7 +9,6 @@ lists the files as the site serves them, with their sizes, for download.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,9 @@ from analysis.data.validate import DESCRIPTOR
 
 def load_descriptor(data_dir: str | Path | None = None) -> dict[str, Any]:
     """The parsed ``datapackage.json`` of the data folder."""
-    path = Path(data_dir or find_data_dir()) / DESCRIPTOR
-    record_read(path)
-    return json.loads(path.read_text(encoding="utf-8"))
+    folder = Path(data_dir or find_data_dir())
+    record_read(folder / DESCRIPTOR)
+    return validated_report(folder).descriptor
 
 
 def resources(descriptor: dict[str, Any]) -> pd.DataFrame:

@@ -34,13 +34,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.data.validate import DESCRIPTOR, PLACEHOLDER
+from analysis.data.validate import DESCRIPTOR, PLACEHOLDER, read_descriptor
 
 STUDY_RESOURCE = "studies"
 DEFAULT_CHILD_TABLES = ("outcomes",)
@@ -153,7 +152,9 @@ def new_study(study_id: str, data_dir: str | Path = "data", child_tables: tuple[
     descriptor_path = data_dir / DESCRIPTOR
     if not descriptor_path.is_file():
         raise NewStudyError(f"{data_dir} has no {DESCRIPTOR}; give the data folder with --data")
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8-sig"))
+    descriptor, problems = read_descriptor(data_dir)
+    if descriptor is None:
+        raise NewStudyError("; ".join(str(p) for p in problems))
     resources = {r["name"]: r for r in descriptor.get("resources", []) if isinstance(r.get("schema"), dict)}
     if STUDY_RESOURCE not in resources:
         raise NewStudyError(f"{descriptor_path} describes no resource named {STUDY_RESOURCE!r}")
