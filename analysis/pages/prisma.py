@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -427,6 +428,19 @@ PRISMA_2020_ITEMS: tuple[str, ...] = (
 )  # fmt: skip
 
 STATUS_TEXT = {"met": "met", "partly": "partly met", "not_yet": "not yet met"}
+
+
+def page_titles(book_dir: str | Path = ".") -> dict[str, str]:
+    """The first heading of every page of the book, by file stem; each file read is recorded as an input
+    of the page that asks (so a renamed page re-executes the checklist on the next build)."""
+    from analysis.data import record_read
+
+    titles = {}
+    for path in sorted(Path(book_dir).glob("*.md")):
+        record_read(path)
+        heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), path.stem)
+        titles[path.stem] = heading
+    return titles
 
 
 def checklist_table(checklist: pd.DataFrame, page_titles: dict[str, str] | None = None) -> pd.DataFrame:

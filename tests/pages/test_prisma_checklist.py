@@ -40,3 +40,16 @@ def test_missing_items_are_reported():
 def test_table_is_in_prisma_order():
     table = prisma.checklist_table(load_table("prisma_checklist"))
     assert list(table["Item"]) == list(prisma.PRISMA_2020_ITEMS)
+
+
+def test_page_titles_are_recorded_as_inputs_of_the_checklist_page(tmp_path, monkeypatch):
+    """A renamed page must re-execute the checklist: every page whose title is read is logged as an input."""
+    from analysis.data import READS_LOG_ENV
+    from analysis.pages import prisma
+
+    (tmp_path / "a.md").write_text("# First page\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("text\n# Second page\n", encoding="utf-8")
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv(READS_LOG_ENV, str(log))
+    assert prisma.page_titles(tmp_path) == {"a": "First page", "b": "Second page"}
+    assert {line.rsplit("/", 1)[-1] for line in log.read_text(encoding="utf-8").split()} == {"a.md", "b.md"}
