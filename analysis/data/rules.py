@@ -163,6 +163,15 @@ def arm_role(arm: str) -> str:
     return "active_drug"
 
 
+def arm_label(arm: str) -> str:
+    """An arm's name in words: 'ketamine_0_5mg_kg' -> 'ketamine 0.5 mg/kg', 'ketamine_magnesium' -> 'ketamine magnesium'."""
+    import re
+
+    text = re.sub(r"(?<=[0-9])_(?=[0-9])", ".", str(arm)).replace("_", " ")
+    text = re.sub(r"(?<=[0-9.])(mg|g|mcg|micrograms)\b", r" \1", text)
+    return re.sub(r"\bmg kg\b", "mg/kg", text)
+
+
 def read_unlabelled_spread(value: float, n: float, scale_range: float | None, conservative: bool = True) -> tuple[float, str]:
     """The SD to use for a '±' value the report does not label (Cochrane Handbook 6.5.2).
 

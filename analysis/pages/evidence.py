@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.data.rules import CONDITION_GROUPS, one_per_study, poolable
+from analysis.data.rules import CONDITION_GROUPS, arm_label, one_per_study, poolable
 from analysis.pages.report import proportions_table, provenance_text
 from analysis.stats.numeric import expit, round_half_up
 from analysis.stats.pooling import PoolResult, pool_proportions
@@ -104,7 +104,7 @@ def continuous_results(outcomes: pd.DataFrame, studies: pd.DataFrame, definition
             {
                 "Study": labels[r["study_id"]],
                 "Outcome": f"{d['label']} ({_text(d['instrument'])})",
-                "Arm": r["arm"],
+                "Arm": arm_label(r["arm"]),
                 "Time point": r["timepoint"],
                 "Mean": f"{r['mean']:g}",
                 "Spread": spread,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.data.rules import arm_label
 from analysis.pages.report import proportion, provenance_text
 from analysis.stats import effects
 from analysis.stats.numeric import z_for_level
@@ -33,7 +34,7 @@ def events_table(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> pd.Data
         rows.append(
             {
                 "Study": labels[r["study_id"]],
-                "Arm": r["arm"],
+                "Arm": arm_label(r["arm"]),
                 "Category": CATEGORY_LABELS.get(r["category"], r["category"]),
                 "Event": r["event"],
                 "When": r["timepoint"],

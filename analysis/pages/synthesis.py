@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, arm_role, group_of, may_pool, time_window, why_not_pooled
+from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, arm_label, arm_role, group_of, may_pool, time_window, why_not_pooled
 from analysis.figures.style import OKABE_ITO
 from analysis.stats import effects
 from analysis.stats.pooling import PoolResult, pool
@@ -198,7 +198,8 @@ def pairs_table(pairs: pd.DataFrame, extra: str = "timepoint") -> pd.DataFrame:
         "Trial": pairs["label"] + np.where(pairs["crossover"], " (crossover)", ""),
         "Time point": pairs[extra].astype(str) if extra in pairs else "",
         "Ketamine": [f"{e} of {n}" for e, n in zip(pairs["e1"], pairs["n1"])],
-        "Control": [f"{e} of {n} ({CONTROL_WORDS[r]}: {a.replace('_', ' ')})" for e, n, r, a in zip(pairs["e2"], pairs["n2"], pairs["control_role"], pairs["control_arm"])],
+        "Control": [f"{e} of {n} ({CONTROL_WORDS[r]}" + ("" if arm_label(a) == CONTROL_WORDS[r] else f": {arm_label(a)}") + ")"
+                    for e, n, r, a in zip(pairs["e2"], pairs["n2"], pairs["control_role"], pairs["control_arm"])],
         "Used in the primary analysis": np.where(pairs["primary"], "yes", "no: " + pairs["why_not"]),
     })
 

@@ -155,3 +155,8 @@ def test_corrected_covered_area_pieper_2014():
     m = pd.DataFrame({"Review A": [1, 1, 1], "Review B": [1, 0, 0]}, index=["T1", "T2", "T3"])
     assert R.corrected_covered_area(m) == pytest.approx(100 / 3)
     assert math.isnan(R.corrected_covered_area(m[["Review A"]]))
+
+
+def test_arm_names_are_shown_in_words():
+    assert [rules.arm_label(a) for a in ("ketamine_0_5mg_kg", "ketamine_0_25mg_kg_magnesium", "placebo")] == [
+        "ketamine 0.5 mg/kg", "ketamine 0.25 mg/kg magnesium", "placebo"]
