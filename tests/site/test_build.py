@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from build_helpers import limit_toc
 
 ROOT = Path(__file__).resolve().parents[2]
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
@@ -30,22 +31,11 @@ def copy_repository(tmp_path: Path, pages: tuple[str, ...]) -> Path:
     """
     target = tmp_path / "book-copy"
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
-    chapters = "".join(f"      - file: book/{page}\n" for page in linked_pages(target, pages))
-    (target / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nparts:\n  - caption: Pages under test\n    chapters:\n{chapters}", encoding="utf-8")
+    # The introduction links to the synthesis chapters (and they to others); a plain root page keeps
+    # the copy to the pages under test.
+    (target / "book" / "intro.md").write_text("# Pages under test\n\nThe root page of a test build.\n", encoding="utf-8")
+    limit_toc(target, pages)
     return target
-
-
-def linked_pages(root: Path, pages: tuple[str, ...]) -> list[str]:
-    """``pages`` plus every page they (or the intro) link to with {doc}, transitively."""
-    wanted, todo = list(pages), ["intro", *pages]
-    while todo:
-        text = (root / "book" / f"{todo.pop()}.md").read_text(encoding="utf-8")
-        for target in re.findall(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", text):
-            name = target.split("/")[-1]
-            if name not in wanted and name != "intro" and (root / "book" / f"{name}.md").exists():
-                wanted.append(name)
-                todo.append(name)
-    return wanted
 
 
 @pytest.fixture
