@@ -380,3 +380,20 @@ def test_two_clean_builds_are_identical(site: Path, tmp_path: Path):
         assert visible_text(first_html) == visible_text(second_html), f"{page}: the visible text differs between two clean builds"
         # figures embedded in the page (data: URIs) must be identical too
         assert image_sources(first_html) == image_sources(second_html), f"{page}: an embedded figure differs between two clean builds"
+
+
+@pytest.mark.parametrize("width, opens", [(390, "dialog"), (900, "dialog"), (1400, "collapse")])
+def test_the_menu_button_a_reader_sees_opens_or_collapses_the_navigation(browser, server: str, width: int, opens: str):
+    """Both themes bind the first .primary-toggle, a hidden one; the visible button must work too (theme/static/navigation.js)."""
+    visit = Visit(browser, server, "book/trials.html", viewport={"width": width, "height": 844})
+    try:
+        page = visit.page
+        buttons = [b for b in page.query_selector_all(".primary-toggle") if b.is_visible()]
+        assert len(buttons) == 1, f"{len(buttons)} visible menu buttons at {width} px"
+        buttons[0].click()
+        page.wait_for_timeout(300)
+        dialog_open = page.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open")
+        collapsed = page.evaluate("() => document.getElementById('pst-primary-sidebar').classList.contains('pst-sidebar-hidden')")
+        assert (dialog_open, collapsed) == ((True, False) if opens == "dialog" else (False, True)), (width, dialog_open, collapsed)
+    finally:
+        visit.close()
