@@ -74,3 +74,24 @@ def protocol_figure(protocols: pd.DataFrame, weight_kg: float = REFERENCE_WEIGHT
     parts = "; ".join(f"{label}: {total:,.0f} mg" for label, total in zip(labels, totals))
     alt = f"Bar chart of the total ketamine dose in one course of each published protocol, at a reference body weight of {weight_kg:g} kg. {parts}."
     return fig, alt
+
+
+def statements_table(statements: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per guideline statement: guideline (its citation), condition, topic, level, grade and certainty as stated,
+    the statement quoted, and its provenance; 'not confirmed' where no source stating a grade was read."""
+    from analysis.data.rules import CONDITION_LABELS
+    from analysis.pages.report import provenance_text
+
+    citations = reports.set_index("report_id")["citation"]
+
+    def given(value: object, missing: str = "") -> str:
+        return missing if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+    return pd.DataFrame([
+        {"Guideline": citations.get(s["guideline"], s["guideline"]),
+         "Condition": CONDITION_LABELS.get(str(s["condition"]), "All chronic pain" if s["condition"] == "general" else str(s["condition"]).replace("_", " ")),
+         "Topic": str(s["topic"]).replace("_", " "), "Evidence level (as stated)": given(s["evidence_level"]),
+         "Grade": given(s["grade"], "not confirmed"), "Certainty": given(s["certainty"], "not confirmed"),
+         "Statement (quoted)": s["source_quote"], "Provenance": provenance_text(s)}
+        for _, s in statements.iterrows()
+    ])

@@ -326,3 +326,15 @@ def comparison_heatmap(table: dict[str, dict[str, Cell]]) -> tuple[Figure, str]:
         f"{c}: " + "; ".join(f"{s}: {table[c][s].text}" for s in SYSTEMS) + "." for c in conditions
     )
     return fig, alt
+
+
+def domain_table(rated: pd.DataFrame) -> pd.DataFrame:
+    """This book's ratings domain by domain: the start level, each domain's move, and the certainty reached."""
+    rows = []
+    for _, r in rated.iterrows():
+        row = {"Outcome": r["outcome"], "Start": str(r["start_level"]).replace("_", " ")}
+        for d in DOWN_DOMAINS + UP_DOMAINS:
+            row[DOMAIN_LABELS[d]] = domain_cell(str(r[d]))
+        row["Certainty"] = f"{r['symbols']} {r['certainty']}"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -221,3 +221,23 @@ def facts_table(facts: pd.DataFrame, reports: pd.DataFrame, fact_ids: list[str])
             for fid in fact_ids
         ]
     )
+
+
+def mechanism_numbers(claims: pd.DataFrame, facts: pd.DataFrame) -> dict[str, str]:
+    """The counts the mechanisms chapter states: the public texts' claims about mechanism, how many name the
+    NMDA receptor, and the sources on norketamine's potency (how many were read in a primary report)."""
+    from analysis.pages.report import counted, proportion
+
+    mechanism = claims[claims["topic"] == "mechanism"]
+    names_nmda = mechanism["source_quote"].str.contains("NMDA|N-methyl", case=False, regex=True)
+    potency = facts[facts["topic"] == "metabolite_potency"]
+    confirmed = int((potency["status"] == "confirmed").sum())
+    return {
+        "n_mech_claims": counted(len(mechanism), "claim"),
+        "n_mech_texts": counted(mechanism["source_report"].nunique(), "public text"),
+        "p_nmda": str(proportion(int(names_nmda.sum()), len(mechanism))),
+        "norket_range": value_text(float(potency["value_low"].min()), float(potency["value_high"].max()), "%"),
+        "n_potency": counted(len(potency), "source"),
+        "potency_confirmed": ("none of them was read in a primary report that measured it" if confirmed == 0
+                              else f"{counted(confirmed, 'of them was', 'of them were')} read in a primary report"),
+    }

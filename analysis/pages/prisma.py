@@ -467,3 +467,13 @@ def missing_items(checklist: pd.DataFrame) -> list[str]:
     """PRISMA 2020 items and sub-items that have no row in the checklist."""
     present = set(checklist["item"].astype(str))
     return [item for item in PRISMA_2020_ITEMS if item not in present]
+
+
+def search_log(searches: pd.DataFrame) -> pd.DataFrame:
+    """Every search exactly as run: id, date, collection, query, purpose, records, relevant, reports found, notes."""
+    return pd.DataFrame({
+        "Id": searches["search_id"], "Date": searches["date"], "Where": searches["source"].astype(str).map(corpus_of),
+        "Query (exactly as run)": searches["query"], "Looking for": searches["purpose"],
+        "Records": searches["records"].astype("string").fillna(""), "Relevant": searches["relevant"].astype("string").fillna(""),
+        "Reports found": searches["reports_found"].map(_text).str.replace(";", "; "), "Notes": searches["notes"].map(_text),
+    })

@@ -71,3 +71,16 @@ def between_arm_ratios(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> p
             }
         )
     return pd.DataFrame(rows)
+
+
+SAFETY_TOPICS = ("contraindication", "monitoring", "long_term_harm")
+
+
+def safety_facts_table(facts: pd.DataFrame) -> pd.DataFrame:
+    """Contraindications, monitoring and long-term harms as each source states them, with the source and provenance."""
+    rows = facts[facts["topic"].isin(SAFETY_TOPICS)]
+    return pd.DataFrame(
+        [{"Topic": str(r["topic"]).replace("_", " "), "Statement (as the source gives it)": r["statement"],
+          "Kind of source": str(r["claim_kind"]).replace("_", " "), "Source": f"{r['source_report']}, {r['source_location']}",
+          "Provenance": provenance_text(r)} for _, r in rows.iterrows()]
+    )
