@@ -209,13 +209,26 @@ def absolute_effects(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.
     return with_c, with_k, "not estimable (no interval can be computed from the data)"
 
 
-def sof_table(question_id: str, rated: pd.DataFrame, outcomes: pd.DataFrame, adverse_events: pd.DataFrame, studies: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """A GRADE Summary of Findings table for one question, and its footnotes (letters a, b, …)."""
+def sof_table(
+    question_id: str, rated: pd.DataFrame, outcomes: pd.DataFrame, adverse_events: pd.DataFrame, studies: pd.DataFrame,
+    computed: dict[str, tuple[str, str, str, str]] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """A GRADE Summary of Findings table for one question, and its footnotes (letters a, b, …).
+
+    ``computed`` gives, by rating_id, the effects a synthesis computed (with comparator, with ketamine,
+    relative effect, participants and studies) for outcomes the single-table rows cannot express
+    (pooled across time points, or counted by direction: :func:`analysis.pages.summary.findings`).
+    """
     rows, notes = [], []
+    computed = computed or {}
     for _, r in rated[rated["question_id"] == question_id].iterrows():
-        with_c, with_k, relative = absolute_effects(r, outcomes, adverse_events)
-        rows_used = evidence_rows(r, outcomes, adverse_events)
-        n = _participants(r, rows_used, studies) if r["evidence_table"] != "none" else 0
+        if r["rating_id"] in computed:
+            with_c, with_k, relative, participants = computed[r["rating_id"]]
+        else:
+            with_c, with_k, relative = absolute_effects(r, outcomes, adverse_events)
+            rows_used = evidence_rows(r, outcomes, adverse_events)
+            n = _participants(r, rows_used, studies) if r["evidence_table"] != "none" else 0
+            participants = f"{n if n is not None else 'not reported'} ({len(study_list(r))})"
         marks = []
         for note in footnotes(r):
             notes.append(note)
@@ -227,7 +240,7 @@ def sof_table(question_id: str, rated: pd.DataFrame, outcomes: pd.DataFrame, adv
                 "With comparator": with_c,
                 "With ketamine": with_k,
                 "Relative effect (95% CI)": relative,
-                "Participants (studies)": f"{n if n is not None else 'not reported'} ({len(study_list(r))})",
+                "Participants (studies)": participants,
                 "Certainty (GRADE)": label,
                 "Comments": r["comments"] if pd.notna(r.get("comments")) else "",
             }

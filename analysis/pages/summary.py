@@ -22,6 +22,8 @@ class Findings:
     responders: S.BinaryMeta | None = None
     directions: pd.DataFrame = field(default_factory=pd.DataFrame)
     sof: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # by rating_id of the certainty ratings: (with comparator, with ketamine, relative effect, participants (studies))
+    effects: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
 
 def _pct(x: float) -> str:
@@ -36,8 +38,18 @@ def findings(data_dir: str | None = None) -> Findings:
     rob = load_table("risk_of_bias", data_dir)
     searches = load_table("searches", data_dir)
     reviews = load_table("review_results", data_dir)
+    from analysis.pages.grading import rate
+
+    rated = rate(load_table("certainty_ratings", data_dir)).set_index("rating_id")
+
+    def certainty(rating_id: str) -> str:
+        """This book's GRADE certainty for one outcome of the summary of findings (from the certainty ratings)."""
+        return str(rated.loc[rating_id, "certainty"]) if rating_id in rated.index else "not rated"
+
     f = Findings()
     t = f.text
+    t["certainty_benefit"] = certainty("all_rct_responders_infusion")
+    t["certainty_harms"] = certainty("all_rct_harms_direction")
     rcts = S.trials(studies)
     n = rcts["n_enrolled"].astype("Float64").fillna(rcts["n_ketamine"].astype("Float64") + rcts["n_control"].astype("Float64"))
     t["n_searches"] = counted(len(searches), "search", "searches")
@@ -94,14 +106,22 @@ def findings(data_dir: str | None = None) -> Findings:
                      "Risk with ketamine": f"{1000 * r2 * rr[0]:.0f} per 1000 ({1000 * r2 * rr[1]:.0f} to {1000 * min(1.0, r2 * rr[2]):.0f})",
                      "Relative effect (95% CI)": f"RR {rr[0]:.2f} ({rr[1]:.2f} to {rr[2]:.2f})",
                      "Trials (patient-periods)": f"{main.k} ({int(used['n1'].sum() + used['n2'].sum())})",
-                     "Certainty": "very low", "Comments": "Crossover periods analysed as parallel groups; risk of bias judged from abstracts; relief measured within hours."})
+                     "Certainty": certainty("all_rct_responders_infusion"),
+                     "Comments": "Crossover periods analysed as parallel groups; risk of bias judged from abstracts; relief measured within hours."})
     rows.append({"Outcome": "Pain, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
                  "Relative effect (95% CI)": f"{pain.favour} of {pain.favour + pain.against} favour ketamine (sign test p = {pain.p:.2g})" if pain.favour + pain.against else "no direction stated",
-                 "Trials (patient-periods)": f"{pain.favour + pain.against + pain.no_direction}", "Certainty": "very low",
+                 "Trials (patient-periods)": f"{pain.favour + pain.against + pain.no_direction}", "Certainty": certainty("all_rct_pain_direction"),
                  "Comments": f"{counted(pain.no_direction, 'trial')} stated no difference or no clear direction; sizes of effect not combined."})
     rows.append({"Outcome": "Harms, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
                  "Relative effect (95% CI)": f"{harms.against} of {harms.favour + harms.against} report more harms with ketamine" if harms.favour + harms.against else "no direction stated",
-                 "Trials (patient-periods)": f"{harms.favour + harms.against + harms.no_direction}", "Certainty": "low",
+                 "Trials (patient-periods)": f"{harms.favour + harms.against + harms.no_direction}", "Certainty": certainty("all_rct_harms_direction"),
                  "Comments": "Psychotomimetic effects, sedation and nausea; small trials cannot detect rare or long-term harms."})
     f.sof = pd.DataFrame(rows)
+    names = {"At least 50% pain relief, during or just after the infusion": "all_rct_responders_infusion",
+             "Pain, direction of effect in every trial": "all_rct_pain_direction", "Harms, direction of effect in every trial": "all_rct_harms_direction"}
+    for row in rows:
+        k, _, n = row["Trials (patient-periods)"].partition(" (")
+        who = f"{n.rstrip(')')} patient-periods ({k})" if n else f"not applicable ({k})"
+        f.effects[names[row["Outcome"]]] = (row["Risk with placebo or active placebo"] or "not pooled", row["Risk with ketamine"] or "not pooled",
+                                             row["Relative effect (95% CI)"], who)
     return f

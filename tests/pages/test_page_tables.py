@@ -47,3 +47,15 @@ def test_mechanism_numbers_count_the_claims_about_mechanism():
     assert n["n_mech_claims"] == "2 claims" and n["n_mech_texts"] == "2 public texts"
     assert n["p_nmda"].startswith("1 of 2")
     assert n["n_potency"] == "2 sources" and n["potency_confirmed"] == "1 of them was read in a primary report"
+
+
+def test_summary_of_findings_takes_the_synthesis_and_the_recorded_certainty():
+    from analysis.pages.summary import findings
+
+    f = findings()
+    rated = grading.rate(load_table("certainty_ratings")).set_index("rating_id")
+    assert list(f.sof["Certainty"]) == [rated.loc[r, "certainty"] for r in f.effects]
+    table, notes = grading.sof_table("all_vs_placebo", rated.reset_index(), load_table("outcomes"), load_table("adverse_events"),
+                                     load_table("studies"), f.effects)
+    assert list(table["Relative effect (95% CI)"]) == [e[2] for e in f.effects.values()]
+    assert notes and all(n[1] == "." for n in notes)
