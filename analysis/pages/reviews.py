@@ -25,11 +25,19 @@ from analysis.figures.style import OKABE_ITO
 from analysis.text import counted
 
 MEASURE_PANELS = (
-    ("MD", "Mean difference in pain (points on a 0–10 scale; below 0 favours ketamine)", 0.0, False),
+    ("MD", "Mean difference in pain, points on a 0–10 scale (below 0 favours ketamine)", 0.0, False),
+    ("MD_other", "Mean difference, other or unstated scale (below 0 favours ketamine; not comparable with the panel above)", 0.0, False),
     ("SMD", "Standardised mean difference (below 0 favours ketamine)", 0.0, False),
-    ("RR", "Risk ratio (harms: above 1 means more with ketamine)", 1.0, True),
+    ("RR", "Risk ratio (above 1: more often with ketamine; harms and responders alike)", 1.0, True),
     ("proportion", "Proportion of treated patients with relief (%), no control group", None, False),
 )
+
+
+def panel_of(measure: str, scale: object) -> str:
+    """The figure panel of a result: mean differences split by whether their scale is 0-10."""
+    if measure == "MD" and not re.search(r"\b0\s*[-–]\s*10(?![0-9])", _text(scale)):
+        return "MD_other"
+    return measure
 
 
 def _text(x: object) -> str:
@@ -64,17 +72,20 @@ def results_figure(results: pd.DataFrame, studies: pd.DataFrame, ours: list[dict
     labels = studies.set_index("study_id")["label"].astype(str)
     rows = results.copy()
     rows["review"] = rows["study_id"].map(labels)
+    rows["panel"] = [panel_of(m, s) for m, s in zip(rows["measure"], rows["scale"])]
     extra = pd.DataFrame(ours or [])
-    panels = [p for p in MEASURE_PANELS if (rows["measure"] == p[0]).any() or (len(extra) and (extra["measure"] == p[0]).any())]
-    heights = [max(1, int((rows["measure"] == p[0]).sum()) + (int((extra["measure"] == p[0]).sum()) if len(extra) else 0)) for p in panels]
+    if len(extra):
+        extra["panel"] = extra["measure"]
+    panels = [p for p in MEASURE_PANELS if (rows["panel"] == p[0]).any() or (len(extra) and (extra["panel"] == p[0]).any())]
+    heights = [max(1, int((rows["panel"] == p[0]).sum()) + (int((extra["panel"] == p[0]).sum()) if len(extra) else 0)) for p in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(7.2, 0.32 * sum(heights) + 1.1 * len(panels)), gridspec_kw={"height_ratios": heights}, squeeze=False)
     parts = []
     for ax, (measure, title, null, logx), _h in zip(axes[:, 0], panels, heights):
-        sub = rows[rows["measure"] == measure].sort_values(["review", "time_window"])
+        sub = rows[rows["panel"] == measure].sort_values(["review", "time_window"])
         lines = [(f"{r['review']}: {r['outcome']}" + (f" ({r['time_window']})" if _text(r["time_window"]) else ""), float(r["estimate"]),
                   r["ci_low"], r["ci_high"], OKABE_ITO["blue"] if r["source_kind"] == "primary" else OKABE_ITO["orange"]) for _, r in sub.iterrows()]
         if len(extra):
-            for _, r in extra[extra["measure"] == measure].iterrows():
+            for _, r in extra[extra["panel"] == measure].iterrows():
                 lines.append((f"This book: {r['outcome']}", float(r["estimate"]), r["ci_low"], r["ci_high"], OKABE_ITO["vermillion"]))
         for i, (lab, est, lo, hi, colour) in enumerate(lines):
             y = len(lines) - i

@@ -93,7 +93,9 @@ def findings(data_dir: str | None = None) -> Findings:
                   if harms.favour + harms.against else "no trial states a direction for harms")
     later = [S.pool_binary(responders[responders["window"] == w], w) for w, _, _ in TIME_WINDOWS[2:]]
     t["later"] = "; ".join(f"{m.title}: {m.sentence()}" for m in later)
-    md = reviews[(reviews["measure"] == "MD") & reviews["scale"].fillna("").str.contains("0-10|0–10")]
+    from analysis.pages.reviews import panel_of
+
+    md = reviews[[panel_of(m, s) == "MD" for m, s in zip(reviews["measure"], reviews["scale"])]]
     t["review_md"] = f"{md['estimate'].min():+.1f} to {md['estimate'].max():+.1f} points on a 0–10 scale" if len(md) else "not available"
     # Summary of findings: one row per main outcome, computed from the synthesis.
     rows = []

@@ -160,3 +160,8 @@ def test_corrected_covered_area_pieper_2014():
 def test_arm_names_are_shown_in_words():
     assert [rules.arm_label(a) for a in ("ketamine_0_5mg_kg", "ketamine_0_25mg_kg_magnesium", "placebo")] == [
         "ketamine 0.5 mg/kg", "ketamine 0.25 mg/kg magnesium", "placebo"]
+
+
+def test_mean_differences_on_other_scales_get_their_own_panel():
+    assert [R.panel_of("MD", s) for s in ("0-10 NRS points", "0–10 scale", "0-100 mm VAS", None)] == ["MD", "MD", "MD_other", "MD_other"]
+    assert R.panel_of("RR", None) == "RR"
