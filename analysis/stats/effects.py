@@ -215,13 +215,24 @@ def sd_change(sd_pre: ArrayLike, sd_post: ArrayLike, r: ArrayLike) -> np.ndarray
 # --------------------------------------------------------------------------
 # binary outcomes (2x2 tables)
 # --------------------------------------------------------------------------
-def _two_by_two(e1, n1, e2, n2, add: float):
-    e1, n1, e2, n2 = map(_f, (e1, n1, e2, n2))
-    if np.any(n1 <= 0) or np.any(n2 <= 0):
+def two_by_two_counts(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The four cells (a, b, c, d) of each study's 2x2 table from events and totals, checked (no correction)."""
+    a, m1, c, m2 = (np.asarray(x, dtype=float).ravel() for x in (e1, n1, e2, n2))
+    if not (a.shape == m1.shape == c.shape == m2.shape):
+        raise ValueError("e1, n1, e2 and n2 must have the same length")
+    if a.size < 1:
+        raise ValueError("at least one study is needed")
+    if not all(np.all(np.isfinite(x)) for x in (a, m1, c, m2)):
+        raise ValueError("counts must be finite")
+    if np.any(m1 <= 0) or np.any(m2 <= 0):
         raise ValueError("n must be > 0")
-    if np.any(e1 < 0) or np.any(e2 < 0) or np.any(e1 > n1) or np.any(e2 > n2):
+    if np.any(a < 0) or np.any(c < 0) or np.any(a > m1) or np.any(c > m2):
         raise ValueError("events must be between 0 and n")
-    a, b, c, d = e1, n1 - e1, e2, n2 - e2
+    return a, m1 - a, c, m2 - c
+
+
+def _two_by_two(e1, n1, e2, n2, add: float):
+    a, b, c, d = two_by_two_counts(e1, n1, e2, n2)
     zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
     a, b, c, d = (np.where(zero, x + add, x) for x in (a, b, c, d))
     return a, b, c, d

@@ -89,8 +89,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis._lazy import LazyModule
-from analysis.stats.effects import Effect, log_odds_ratio, log_risk_ratio, risk_difference
+from analysis.stats.effects import Effect, log_odds_ratio, log_risk_ratio, risk_difference, two_by_two_counts
 from analysis.stats.numeric import normal_sf, z_for_level
+from analysis.stats.pooling import study_labels
 
 stats = LazyModule("scipy.stats")
 
@@ -164,19 +165,6 @@ class MHResult:
 # --------------------------------------------------------------------------
 # input and study-level estimates
 # --------------------------------------------------------------------------
-def _counts(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    a, m1, c, m2 = (np.asarray(x, dtype=float).ravel() for x in (e1, n1, e2, n2))
-    if not (a.shape == m1.shape == c.shape == m2.shape):
-        raise ValueError("e1, n1, e2 and n2 must have the same length")
-    if a.size < 1:
-        raise ValueError("at least one study is needed")
-    if not all(np.all(np.isfinite(x)) for x in (a, m1, c, m2)):
-        raise ValueError("counts must be finite")
-    if np.any(m1 <= 0) or np.any(m2 <= 0):
-        raise ValueError("n must be > 0")
-    if np.any(a < 0) or np.any(c < 0) or np.any(a > m1) or np.any(c > m2):
-        raise ValueError("events must be between 0 and n")
-    return a, m1 - a, c, m2 - c
 
 
 def _study_effects(measure: str, e1: np.ndarray, n1: np.ndarray, e2: np.ndarray, n2: np.ndarray) -> Effect:
@@ -266,14 +254,9 @@ def pool_mh(
         raise ValueError(f"measure must be one of {MH_MEASURES}, got {measure!r}")
     if not 0 < level < 1:
         raise ValueError("level must be in (0, 1)")
-    a, b, c, d = _counts(e1, n1, e2, n2)
+    a, b, c, d = two_by_two_counts(e1, n1, e2, n2)
     k = a.size
-    if labels is None:
-        labs = [str(i + 1) for i in range(k)]
-    else:
-        labs = [str(x) for x in labels]
-        if len(labs) != k:
-            raise ValueError("labels must have one entry per study")
+    labs = study_labels(labels, k)
 
     # MH estimate: the counts as they are, every study kept
     est, se, w, reason = _ESTIMATORS[m](a, b, c, d)

@@ -90,6 +90,16 @@ def _as_arrays(yi: ArrayLike, vi: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return y, v
 
 
+def study_labels(labels: Sequence[object] | None, k: int) -> list[str]:
+    """Study labels as text ('1', '2', ... when none are given); one per study or a ValueError."""
+    if labels is None:
+        return [str(i + 1) for i in range(k)]
+    labs = [str(x) for x in labels]
+    if len(labs) != k:
+        raise ValueError("labels must have one entry per study")
+    return labs
+
+
 # --------------------------------------------------------------------------
 # heterogeneity estimators
 # --------------------------------------------------------------------------
@@ -343,12 +353,7 @@ def pool(
     if not 0 < level < 1:
         raise ValueError("level must be in (0, 1)")
     k = y.size
-    if labels is None:
-        labs = [str(i + 1) for i in range(k)]
-    else:
-        labs = [str(x) for x in labels]
-        if len(labs) != k:
-            raise ValueError("labels must have one entry per study")
+    labs = study_labels(labels, k)
 
     if method == "EE":
         tau2 = 0.0
