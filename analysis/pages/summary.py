@@ -76,9 +76,12 @@ def findings(data_dir: str | None = None) -> Findings:
     t["responders"] = main.sentence()
     if main.mh_rr is not None:
         used = main.used
-        r1, r2 = used["e1"].sum() / used["n1"].sum(), used["e2"].sum() / used["n2"].sum()
-        t["responders_plain"] = (f"in {counted(main.k, 'small trial')}, about {_pct(r1)} of patient-periods with ketamine and {_pct(r2)} with placebo "
-                                 f"or an active placebo had at least half their pain gone during or just after the infusion")
+        from analysis.pages.report import proportion
+
+        with_k = proportion(int(used["e1"].sum()), int(used["n1"].sum()))
+        with_c = proportion(int(used["e2"].sum()), int(used["n2"].sum()))
+        t["responders_plain"] = (f"in {counted(main.k, 'small trial')}, at least half the pain was gone during or just after the infusion in "
+                                 f"{with_k} of the treatment periods with ketamine and {with_c} of those with placebo or an active placebo")
         t["rr"] = f"{np.exp(main.mh_rr.estimate):.1f}"
     else:
         t["responders_plain"] = "too few trials reported how many patients had at least half their pain gone to combine them"
