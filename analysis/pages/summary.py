@@ -26,9 +26,6 @@ class Findings:
     effects: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
-
 
 def findings(data_dir: str | None = None) -> Findings:
     studies = load_table("studies", data_dir)
