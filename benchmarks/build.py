@@ -4,8 +4,9 @@ Run from the repository root with the project's environment:
 
     .venv/bin/python benchmarks/build.py [--pairs N | --quick] [--files NAME ...]
 
-Every build runs on a temporary copy of the repository (your own _build/ is untouched;
-all copies come from one snapshot taken at the start), with the environment already installed. The measurements are made in pairs; in each pair:
+Every build runs on a temporary copy of the repository (your own _build/ is untouched; all
+copies come from one snapshot taken at the start), with the environment already installed.
+The measurements are made in pairs; in each pair:
 
 1. baseline: a plain ``jupyter-book build`` that force-executes every notebook, one after
    the other (``execute_notebooks: force``, the ``analysis.tools.buildtools`` extension
@@ -23,7 +24,7 @@ all copies come from one snapshot taken at the start), with the environment alre
 
 Steps 3-5 each start from a fresh copy of the pair's warm tree, restored at the same path
 (Sphinx's saved environment and jupyter-cache record absolute paths), so every measurement
-is independent of the others. So the conditions alternate A, B, A, B ... across pairs:
+is independent of the others. The conditions alternate A, B, A, B ... across pairs:
 baseline, clean, baseline, clean, ... for comparison (1), clean, no-change, clean, ... for
 (2), and each rebuild is compared with the clean build of its own pair. Each comparison
 reports the median ratio over the pairs, its min-max, and the median seconds of each
@@ -35,6 +36,11 @@ no-change rebuild plus the re-executed notebooks' share of the clean build's not
 execution (their seconds in the clean build's manifests, _build/.ketamine-exec/*.json, over
 all notebooks' seconds, times the clean build's ``[execute] done in X s``): what the rebuild
 would cost if running fewer notebooks saved exactly their share.
+
+The data-file rebuilds of a pair run minutes after its clean build, so a change in the
+machine's load in between shows in their ratios: read the min-max and the load averages.
+With the defaults (3 pairs, 20 data files) it takes about 25 minutes on 2 cores; --quick
+(one pair) or --files NAME ... shortens it.
 
 Figures, not a pass/fail test: the aims are printed next to them, and the script exits 0.
 """
@@ -93,6 +99,11 @@ class Build:
                 sys.exit(f"cannot parse the build's execute line: {count} notebook(s) but {len(batch)} names: {listed}")
             names += batch
         return sorted(set(names))
+
+    @property
+    def mystnb_executed(self) -> int:
+        """Notebooks myst-nb executed itself ("Executed notebook in X seconds")."""
+        return len(re.findall(r"Executed notebook in [\d.]+ seconds", self.log))
 
     @property
     def execute_seconds(self) -> float | None:
@@ -297,7 +308,7 @@ def report(pairs: list[Pair], data_files: list[str]) -> None:
     med = statistics.median
     clean_s = [p.clean.seconds for p in pairs]
     print(f"\nComparisons ({n} pair(s); ratio: median of the pairs' ratios (min-max); seconds: median of each condition)\n")
-    head = f"{'comparison':<46}{'ratio (min-max)':<20}{'A s':>8}{'B s':>8}   aim"
+    head = f"{'comparison':<48}{'ratio (min-max)':<20}{'A s':>8}{'B s':>8}   aim"
     print(head)
     print("-" * len(head))
     rows = [
@@ -309,11 +320,15 @@ def report(pairs: list[Pair], data_files: list[str]) -> None:
          clean_s, [p.cli.seconds for p in pairs], "no notebook re-executed"),
     ]
     for name, ratios, a, b, aim in rows:
-        print(f"{name:<46}{spread(ratios):<20}{med(a):>8.1f}{med(b):>8.1f}   {aim}")
+        print(f"{name:<48}{spread(ratios):<20}{med(a):>8.1f}{med(b):>8.1f}   {aim}")
     print("    A/B: (1) baseline / clean; (2) clean / no-change; (3) clean / rebuild")
 
     total = len(pairs[0].manifests)
-    print(f"\nnotebooks in a clean build: {total}; executed by the clean builds: {counts([len(p.clean.executed) for p in pairs])}")
+    print(f"\nnotebooks in a clean build: {total}; executed by the clean builds: {counts([len(p.clean.executed) for p in pairs])}; "
+          f"by the baselines (myst-nb): {counts([p.baseline.mystnb_executed for p in pairs])}")
+    by_mystnb = [b.mystnb_executed for p in pairs for b in (p.clean, p.nochange, p.cli, *p.files.values())]
+    if any(by_mystnb):
+        print(f"    FLAG: myst-nb itself executed {sum(by_mystnb)} notebook(s) in the project builds (a worker failed?)")
     nochange_ran = sorted({d for p in pairs for d in p.nochange.executed})
     print(f"(2) notebooks re-executed by the no-change rebuild: {', '.join(nochange_ran) or 'none'}"
           + ("   <-- FLAG: expected none" if nochange_ran else ""))
