@@ -25,9 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     colab.add_argument("--root", default=".", help="the book's root folder (default: .)")
     colab.set_defaults(func=lambda a: __import__("analysis.tools.colab", fromlist=["main"]).main(a.out_dir, a.root))
 
-    from analysis.tools import cli_pool
+    from analysis.tools import cli_pool, cli_results
 
     cli_pool.add_parser(commands)
+    cli_results.add_parser(commands)
 
     from analysis.tools import cli_living  # new-study, changes, release-snapshot: the contributor workflow and living review
 

@@ -42,6 +42,7 @@ DOMAINS = ("pain", "function", "mood", "harms")
 DOMAIN_TITLES = {"pain": "Pain", "function": "Function", "mood": "Mood", "harms": "Harms"}
 RANDOMISED = ("rct_parallel", "rct_crossover", "n_of_1")
 CONTROL_ORDER = ("placebo", "active_placebo", "active_drug")
+PLACEBO_LIKE = ("placebo", "active_placebo")  # the comparators of the primary pooled analyses
 CONTROL_WORDS = {"placebo": "placebo", "active_placebo": "active placebo", "active_drug": "active drug"}
 
 
@@ -413,3 +414,27 @@ def by_condition(meta: BinaryMeta) -> tuple[pd.DataFrame, str]:
     else:
         test = "no test for subgroup differences: fewer than two conditions have two or more trials"
     return pd.DataFrame(rows), test
+
+
+def responder_analyses(outcomes: pd.DataFrame, studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[list[BinaryMeta], list[tuple[str, BinaryMeta]]]:
+    """The responder meta-analyses of the book: one per time window (50% responders, placebo or active placebo),
+    and the sensitivity analyses of the first window, each with its name."""
+    from analysis.data.rules import TIME_WINDOWS
+    from analysis.pages.trials import high_risk_trials
+
+    responders = binary_pairs(outcomes, studies, "responders_50")
+    placebo_like = responders[responders["control_role"].isin(["placebo", "active_placebo"])]
+    metas = [pool_binary(placebo_like[placebo_like["window"] == w], f"Responders, {w}") for w, _, _ in TIME_WINDOWS]
+    first = TIME_WINDOWS[0][0]
+    any_def = pd.concat([responders, binary_pairs(outcomes, studies, "responders_other")])
+    any_def = any_def[any_def["control_role"].isin(["placebo", "active_placebo"])]
+    sens = [
+        ("Primary: 50% responders, placebo or active placebo, during or just after the infusion", metas[0]),
+        ("Including second-hand values", pool_binary(responders[responders["window"] == first], "second-hand", include_second_hand=True)),
+        ("Any comparator (active drugs too)", pool_binary(responders[responders["window"] == first], "any comparator")),
+        ("Parallel-group trials only (crossover trials left out)", pool_binary(placebo_like[(placebo_like["window"] == first) & ~placebo_like["crossover"]], "parallel only")),
+        ("Without trials at high risk of bias",
+         pool_binary(placebo_like[(placebo_like["window"] == first) & ~placebo_like["study_id"].isin(high_risk_trials(rob))], "no high risk")),
+        ("Any responder definition, any time in the first two weeks", pool_binary(any_def[any_def["timepoint_days"].fillna(99) <= 14], "any definition")),
+    ]
+    return metas, sens

@@ -452,7 +452,11 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         target.mkdir(parents=True, exist_ok=True)
         for path in files:
             shutil.copyfile(path, target / path.name)
-        (target / "index.html").write_text(_data_index_html(files), encoding="utf-8")
+        # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
+        from analysis.pages.results import results
+
+        (target / "results.json").write_text(json.dumps(results(root / "data"), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+        (target / "index.html").write_text(_data_index_html(files + [target / "results.json"]), encoding="utf-8")
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
         shutil.copytree(mathjax, out / "_static" / "mathjax", dirs_exist_ok=True)

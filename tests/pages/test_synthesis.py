@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.data import rules
+from analysis.data import load_table, rules
 from analysis.pages import reviews as R
 from analysis.pages import synthesis as S
 from analysis.stats.numeric import binomial_two_sided_p
@@ -165,3 +165,68 @@ def test_arm_names_are_shown_in_words():
 def test_mean_differences_on_other_scales_get_their_own_panel():
     assert [R.panel_of("MD", s) for s in ("0-10 NRS points", "0–10 scale", "0-100 mm VAS", None)] == ["MD", "MD", "MD_other", "MD_other"]
     assert R.panel_of("RR", None) == "RR"
+
+
+# --------------------------------------------------------------------------- figures show exactly the eligible rows
+
+def test_forest_plot_of_a_pooled_comparison_shows_exactly_the_pooled_trials(studies):
+    from analysis.figures.forest import forest_plot
+
+    o = out([
+        ["t1", "ketamine", "responders_50", "end", 0, 10, 20, "primary", "confirmed", "v1"],
+        ["t1", "placebo", "responders_50", "end", 0, 4, 20, "primary", "confirmed", "v1"],
+        ["t2", "ketamine", "responders_50", "end", 0, 6, 12, "primary", "confirmed", "v1"],
+        ["t2", "midazolam", "responders_50", "end", 0, 3, 12, "primary", "confirmed", "v1"],
+        ["t3", "ketamine", "responders_50", "end", 0, 9, 15, "primary", "confirmed", None],  # not double-extracted: left out
+        ["t3", "placebo", "responders_50", "end", 0, 1, 15, "primary", "confirmed", None],
+    ])
+    meta = S.pool_binary(S.binary_pairs(o, studies, "responders_50"), "x")
+    assert list(meta.used["label"]) == ["Trial 1", "Trial 2"] and list(meta.left_out["label"]) == ["Trial 3"]
+    fig, alt = forest_plot(meta.re_rr, measure="RR", labels=list(meta.used["label"]))
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts if (t.get_gid() or "").startswith("label-")]
+    assert labels == ["Trial 1", "Trial 2"]
+
+
+def test_effect_direction_plot_has_one_row_per_trial_with_a_direction(studies):
+    d = pd.DataFrame({
+        "study_id": ["t1", "t1", "t3"], "domain": ["pain", "harms", "pain"],
+        "direction": ["favours_ketamine", "favours_control", "no_difference"],
+        "basis": ["x"] * 3, "result": ["r"] * 3, "verified": [True] * 3, "primary": [True] * 3,
+        "label": ["Trial 1", "Trial 1", "Trial 3"], "group": ["crps", "crps", "cancer"], "n": [40, 40, 30],
+        "rob": ["some_concerns", "some_concerns", "high"],
+    })
+    fig, alt = S.direction_figure(d)
+    ax = fig.axes[0]
+    assert [t.get_text().split(" (")[0] for t in ax.get_yticklabels()] == ["Trial 1", "Trial 3"]
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    assert points == 3
+    assert "Pain: 1 favours ketamine, 1 no difference stated." in alt
+
+
+def test_results_list_every_synthesis_with_its_fields():
+    import json
+
+    from analysis.pages import results as RES
+
+    records = RES.results()
+    json.dumps(records, allow_nan=False)
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids))
+    for r in records:
+        assert set(RES.FIELDS) <= set(r), r["id"]
+    primary = next(r for r in records if r["id"] == "responders50_during_or_just_after_the_infusion")
+    metas, _ = S.responder_analyses(load_table("outcomes"), load_table("studies"), load_table("risk_of_bias"))
+    assert primary["k"] == metas[0].k and primary["estimate"] == pytest.approx(math.exp(metas[0].mh_rr.estimate), rel=1e-5)
+    assert len(primary["sensitivity"]) == 5
+    assert {"direction_pain", "direction_harms"} <= set(ids)
+
+
+def test_results_command_prints_the_same_json():
+    import json
+    import subprocess
+    import sys
+
+    from analysis.pages import results as RES
+
+    done = subprocess.run([sys.executable, "-m", "analysis", "results", "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == json.loads(json.dumps(RES.results()))

@@ -551,3 +551,12 @@ def test_mantel_haenszel_from_the_command_line_matches_metafor(capsys, measure, 
 def test_mantel_haenszel_refuses_measures_without_counts(capsys):
     code, out, err = run_cli(str(REF / "bcg.csv"), "--measure", "MD", "--method", "MH", capsys=capsys)
     assert code == 2 and "--method MH pools counts" in err
+
+
+def test_mantel_haenszel_rejects_bad_input_with_file_line_and_column(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("study,e1,n1,e2,n2\nA,3,10,2,10\nB,12,10,2,10\n", encoding="utf-8")
+    code, out, err = run_cli(str(bad), "--measure", "RR", "--method", "MH", capsys=capsys)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{bad}:3: e1:"), err
