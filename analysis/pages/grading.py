@@ -80,9 +80,18 @@ def certainty(row: pd.Series) -> str:
     return LEVELS[min(4, max(1, level)) - 1]
 
 
-def rate(ratings: pd.DataFrame) -> pd.DataFrame:
-    """Ratings with their computed certainty and its symbols."""
+def rate(ratings: pd.DataFrame, computed: dict[str, dict[str, tuple[str, str]]] | None = None) -> pd.DataFrame:
+    """Ratings with their computed certainty and its symbols.
+
+    ``computed`` (by rating_id) replaces recorded judgements with those computed from a pooled
+    analysis (:func:`judgements_from_synthesis`): ``{domain: (judgement, reason)}``.
+    """
     out = ratings.copy()
+    for rating_id, domains in (computed or {}).items():
+        at = out["rating_id"] == rating_id
+        for domain, (judgement, reason) in domains.items():
+            out.loc[at, domain] = judgement
+            out.loc[at, f"{domain}_reason"] = reason
     out["certainty"] = [certainty(r) for _, r in ratings.iterrows()]
     out["symbols"] = out["certainty"].map(SYMBOLS)
     return out
@@ -351,3 +360,41 @@ def domain_table(rated: pd.DataFrame) -> pd.DataFrame:
         row["Certainty"] = f"{r['symbols']} {r['certainty']}"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+OIS_EVENTS = 300  # GRADE's rule of thumb for binary outcomes: fewer than 300 events is imprecise (Guyatt et al. 2011, GRADE guideline 6)
+
+
+def judgements_from_synthesis(k: int, ci_low: float, ci_high: float, i2: float, events: int, pi_low: float | None = None,
+                              pi_high: float | None = None, egger_p: float | None = None, null: float = 1.0, tau2: float = 0.0) -> dict[str, tuple[str, str]]:
+    """The GRADE domains a pooled binary analysis decides, with their reasons (ratios on their natural scale):
+
+    * inconsistency: not applicable for one trial; serious when I² is 50% or more, or when (k >= 3) the
+      between-trial variance is above zero and the prediction interval includes no effect although the
+      confidence interval does not (with no between-trial variance a wide prediction interval reflects
+      only the few trials, which imprecision already counts);
+    * imprecision: serious when the confidence interval includes no effect or the trials hold fewer than
+      :data:`OIS_EVENTS` events, very serious when both;
+    * publication bias: assessed only with at least ten trials (Egger's test, p < 0.10 suspected).
+    """
+    out: dict[str, tuple[str, str]] = {}
+    if k < 2:
+        out["inconsistency"] = ("not_applicable", "A single trial: consistency cannot be judged.")
+    else:
+        pi_crosses = tau2 > 1e-8 and pi_low is not None and pi_high is not None and pi_low < null < pi_high and not (ci_low < null < ci_high)
+        if i2 >= 50 or pi_crosses:
+            why = f"I² {i2:.0f}%" + ("; the prediction interval includes no effect" if pi_crosses else "")
+            out["inconsistency"] = ("serious", f"Computed from the pooled analysis: {why}.")
+        else:
+            detail = ("between-trial variance estimated at zero" if tau2 <= 1e-8 else
+                      "the prediction interval excludes no effect" if pi_low is not None else "no prediction interval (fewer than three trials)")
+            out["inconsistency"] = ("not_serious", f"Computed from the pooled analysis: I² {i2:.0f}%; {detail}.")
+    crosses = ci_low < null < ci_high
+    few = events < OIS_EVENTS
+    reasons = ([f"the 95% CI ({ci_low:.2f} to {ci_high:.2f}) includes no effect"] if crosses else []) + (
+        [f"{events} events, fewer than the {OIS_EVENTS} of GRADE's optimal-information-size rule of thumb"] if few else [])
+    level = "very_serious" if crosses and few else "serious" if reasons else "not_serious"
+    out["imprecision"] = (level, "Computed from the pooled analysis: " + ("; ".join(reasons) if reasons else f"the CI excludes no effect and {events} events") + ".")
+    if k >= 10 and egger_p is not None:
+        out["publication_bias"] = ("suspected" if egger_p < 0.10 else "undetected", f"Computed: Egger's test p = {egger_p:.2g} ({k} trials).")
+    return out

@@ -24,7 +24,34 @@ class Findings:
     sof: pd.DataFrame = field(default_factory=pd.DataFrame)
     # by rating_id of the certainty ratings: (with comparator, with ketamine, relative effect, participants (studies))
     effects: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # GRADE domains computed from the pooled analysis, by rating_id (applied to the certainty ratings)
+    computed: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
+
+
+# The rating of the summary of findings whose inconsistency, imprecision and publication bias are
+# computed from the pooled analysis, not recorded by hand.
+POOLED_RATING = "all_rct_responders_infusion"
+
+
+def computed_judgements(data_dir: str | None = None) -> dict[str, dict[str, tuple[str, str]]]:
+    """GRADE domains computed from the primary pooled analysis (:func:`analysis.pages.grading.judgements_from_synthesis`)."""
+    from analysis.pages.grading import judgements_from_synthesis
+    from analysis.stats.pooling import egger_test
+
+    metas, _ = S.responder_analyses(load_table("outcomes", data_dir), load_table("studies", data_dir), load_table("risk_of_bias", data_dir))
+    main = metas[0]
+    if main.mh_rr is None:
+        return {}
+    rr = np.exp([main.mh_rr.ci_low, main.mh_rr.ci_high])
+    re_ = main.re_rr
+    pi = (float(np.exp(re_.pi_low)), float(np.exp(re_.pi_high))) if re_ is not None and re_.pi_low is not None and re_.pi_high is not None else (None, None)
+    egger_p = None
+    if main.k >= 10 and re_ is not None:
+        egger_p = float(egger_test(re_.yi, re_.vi).p)
+    events = int(main.used["e1"].sum() + main.used["e2"].sum())
+    tau2 = float(re_.tau2) if re_ is not None else 0.0
+    return {POOLED_RATING: judgements_from_synthesis(main.k, float(rr[0]), float(rr[1]), float(main.mh_rr.i2), events, pi[0], pi[1], egger_p, tau2=tau2)}
 
 
 def findings(data_dir: str | None = None) -> Findings:
@@ -37,13 +64,15 @@ def findings(data_dir: str | None = None) -> Findings:
     reviews = load_table("review_results", data_dir)
     from analysis.pages.grading import rate
 
-    rated = rate(load_table("certainty_ratings", data_dir)).set_index("rating_id")
+    f_computed = computed_judgements(data_dir)
+    rated = rate(load_table("certainty_ratings", data_dir), f_computed).set_index("rating_id")
 
     def certainty(rating_id: str) -> str:
         """This book's GRADE certainty for one outcome of the summary of findings (from the certainty ratings)."""
         return str(rated.loc[rating_id, "certainty"]) if rating_id in rated.index else "not rated"
 
     f = Findings()
+    f.computed = f_computed
     t = f.text
     t["certainty_benefit"] = certainty("all_rct_responders_infusion")
     t["certainty_harms"] = certainty("all_rct_harms_direction")

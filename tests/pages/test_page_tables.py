@@ -59,3 +59,29 @@ def test_summary_of_findings_takes_the_synthesis_and_the_recorded_certainty():
                                      load_table("studies"), f.effects)
     assert list(table["Relative effect (95% CI)"]) == [e[2] for e in f.effects.values()]
     assert notes and all(n[1] == "." for n in notes)
+
+
+def test_grade_domains_computed_from_a_pooled_analysis():
+    j = grading.judgements_from_synthesis
+    # one trial: consistency not judged; a wide CI and few events: very serious imprecision
+    assert j(1, 0.8, 3.0, 0.0, 20)["inconsistency"][0] == "not_applicable"
+    assert j(1, 0.8, 3.0, 0.0, 20)["imprecision"][0] == "very_serious"
+    # I² of 60%: serious inconsistency; a CI that excludes 1 with 400 events: not imprecise
+    four = j(4, 1.5, 3.0, 60.0, 400, 0.9, 5.0, tau2=0.2)
+    assert four["inconsistency"][0] == "serious" and four["imprecision"][0] == "not_serious"
+    # no heterogeneity: a wide prediction interval does not count as inconsistency
+    assert j(4, 2.3, 10.0, 0.0, 41, 0.5, 40.0, tau2=0.0)["inconsistency"][0] == "not_serious"
+    # heterogeneity with a prediction interval that includes 1 while the CI does not: serious
+    assert j(5, 1.2, 2.0, 30.0, 500, 0.8, 3.0, tau2=0.05)["inconsistency"][0] == "serious"
+    # publication bias is assessed only with ten trials or more
+    assert "publication_bias" not in j(9, 1.2, 2.0, 0.0, 500, egger_p=0.01)
+    assert j(10, 1.2, 2.0, 0.0, 500, egger_p=0.01)["publication_bias"][0] == "suspected"
+
+
+def test_the_summary_rating_uses_the_computed_domains():
+    from analysis.pages.summary import POOLED_RATING, computed_judgements
+
+    computed = computed_judgements()[POOLED_RATING]
+    rated = grading.rate(load_table("certainty_ratings"), {POOLED_RATING: computed}).set_index("rating_id")
+    for domain, (judgement, reason) in computed.items():
+        assert rated.loc[POOLED_RATING, domain] == judgement and rated.loc[POOLED_RATING, f"{domain}_reason"] == reason
