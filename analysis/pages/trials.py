@@ -74,7 +74,7 @@ def trial_set(outcomes: pd.DataFrame, studies: pd.DataFrame, outcome_id: str = "
                 continue
         left.append({"Trial": labels[study], "Time point": timepoint, "Why not pooled": "; ".join(reasons)})
     for study in sorted(set(trials["study_id"]) - set(rows["study_id"])):
-        left.append({"Trial": labels[study], "Time point": "", "Why not pooled": f"no mean score for this outcome in the data (outcome {outcome_id})"})
+        left.append({"Trial": labels[study], "Time point": "", "Why not pooled": "what could be read of its report gives no mean pain score for each arm"})
     return TrialSet(pd.DataFrame(pairs), pd.DataFrame(left, columns=["Trial", "Time point", "Why not pooled"]))
 
 
