@@ -137,7 +137,9 @@ def pages(site: Path) -> list[str]:
 class Visit:
     """A page opened in the browser, with everything that went wrong while loading it."""
 
-    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None):
+    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None, settle: bool = True):
+        """``settle=False`` waits for the load event and typesetting only, not for the network to fall idle
+        (enough to measure the layout; the desktop visits settle fully to catch late errors)."""
         self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.problems: list[str] = []
@@ -164,14 +166,16 @@ class Visit:
 
         self.page.on("dialog", on_dialog)
         self.page.goto(server + path, wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        if settle:
+            self.page.wait_for_load_state("networkidle")
         # Pages with mathematics: wait until MathJax has typeset them.
         self.page.wait_for_function(
             "() => !window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise"
             " || window.__mjDone === true || (window.MathJax.startup.promise.then(() => { window.__mjDone = true; }), false)",
             timeout=30000,
         )
-        self.page.wait_for_load_state("networkidle")
+        if settle:
+            self.page.wait_for_load_state("networkidle")
 
     def close(self) -> None:
         self.context.close()
@@ -305,7 +309,7 @@ def test_glued_numbers_are_in_the_page(visits):
 def test_no_page_overflows_a_phone_screen_and_tables_scroll(browser, server: str, site: Path):
     overflowing, unscrollable, tables = [], [], 0
     for path in pages(site):
-        visit = Visit(browser, server, path, viewport=PHONE)
+        visit = Visit(browser, server, path, viewport=PHONE, settle=False)
         try:
             width = visit.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
             if width[0] > width[1] + 1:
