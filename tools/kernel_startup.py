@@ -27,3 +27,22 @@ try:
     del _InlineBackend
 except ImportError:  # pragma: no cover - matplotlib-inline comes with ipykernel
     pass
+
+# Tables carry the same ids in every build: pandas gives each Styler a random id (``T_f23fe``, and
+# every cell id after it), so two builds of the same commit differed in every page with a table.
+# Here each Styler of a kernel gets the next id of a counter (T_t1, T_t2, ...), unique within a page.
+try:
+    import itertools as _itertools
+
+    from pandas.io.formats.style import Styler as _Styler
+
+    _next_id = _itertools.count(1)
+    _styler_init = _Styler.__init__
+
+    def _deterministic_init(self, *args, uuid=None, **kwargs):  # type: ignore[no-untyped-def]
+        _styler_init(self, *args, uuid=uuid or f"t{next(_next_id)}", **kwargs)
+
+    _Styler.__init__ = _deterministic_init  # type: ignore[method-assign]
+    del _itertools
+except ImportError:  # pragma: no cover - pandas is in the lock
+    pass
