@@ -469,11 +469,34 @@ def missing_items(checklist: pd.DataFrame) -> list[str]:
     return [item for item in PRISMA_2020_ITEMS if item not in present]
 
 
-def search_log(searches: pd.DataFrame) -> pd.DataFrame:
-    """Every search exactly as run: id, date, collection, query, purpose, records, relevant, reports found, notes."""
+def report_names(reports: pd.DataFrame, studies: pd.DataFrame) -> dict[str, str]:
+    """A reader's name for each report: its study's label (with 'register record' or 'second-hand' where it is one),
+    or the first words of its citation for a report of no study (a public text, a guideline)."""
+    labels = dict(zip(studies["study_id"].astype(str), studies["label"].astype(str)))
+    names = {}
+    for _, r in reports.iterrows():
+        study = _text(r["study_id"])
+        kind = _text(r["kind"])
+        if study in labels:
+            names[str(r["report_id"])] = labels[study] + (" (register record)" if kind == "trial_register" else "")
+        else:
+            citation = _text(r["citation"])
+            names[str(r["report_id"])] = (citation[:60].rsplit(" ", 1)[0] + "…") if len(citation) > 60 else citation
+    return names
+
+
+def search_log(searches: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every search exactly as run: id, date, collection, query, purpose, records, relevant, reports found, notes.
+
+    ``names`` (from :func:`report_names`) shows the reports found by name instead of their ids."""
+    names = names or {}
+
+    def found(cell: object) -> str:
+        return "; ".join(dict.fromkeys(names.get(i, i) for i in _ids(cell)))
+
     return pd.DataFrame({
         "Id": searches["search_id"], "Date": searches["date"], "Where": searches["source"].astype(str).map(corpus_of),
         "Query (exactly as run)": searches["query"], "Looking for": searches["purpose"],
         "Records": searches["records"].astype("string").fillna(""), "Relevant": searches["relevant"].astype("string").fillna(""),
-        "Reports found": searches["reports_found"].map(_text).str.replace(";", "; "), "Notes": searches["notes"].map(_text),
+        "Reports found": searches["reports_found"].map(found), "Notes": searches["notes"].map(_text),
     })

@@ -31,11 +31,12 @@ def test_safety_facts_table_keeps_only_safety_topics():
     assert set(table["Topic"]) <= {"contraindication", "monitoring", "long term harm"}
 
 
-def test_search_log_has_one_row_per_search_and_spaced_report_lists():
+def test_search_log_has_one_row_per_search_and_names_reports_in_words():
     searches = load_table("searches")
-    log = prisma.search_log(searches)
+    log = prisma.search_log(searches, prisma.report_names(load_table("reports"), load_table("studies")))
     assert len(log) == len(searches)
-    assert not log["Reports found"].str.contains(";[^ ]", regex=True).any()
+    assert not log["Reports found"].str.contains(r"\b[a-z]+[0-9]{4}[a-z]?\b|_r[0-9]", regex=True).any(), "a report id is shown"
+    assert log["Reports found"].str.contains("Sigtermans 2009").any()
 
 
 def test_mechanism_numbers_count_the_claims_about_mechanism():
