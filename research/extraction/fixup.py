@@ -187,3 +187,56 @@ def crossover_periods() -> None:
             else:
                 s["notes"] = s["notes"].replace(old.strip(), "Crossover periods not stated: 2 inferred from the two treatments compared (each patient receives each once).").strip()
     save("studies", cols, studies)
+
+
+ROB_ORDER = {"low": 0, "no_information": 1, "some_concerns": 1, "high": 2}
+ROB_CODES = {"D1": "D1 randomization process", "DS": "DS period and carryover effects", "D2": "D2 deviations from intended interventions",
+             "D3": "D3 missing outcome data", "D4": "D4 measurement of the outcome", "D5": "D5 selection of the reported result", "overall": "overall"}
+
+
+def second_rob() -> list[str]:
+    """Compare the independent second RoB 2 assessment (research/extraction/R2) with the first.
+
+    Agreement (the same judgement, or no information against some concerns, which count alike) names the
+    second assessor in ``verifier``. Disagreement is resolved to the less favourable judgement, with both
+    reasons kept in ``support``; every disagreement is returned for the research note."""
+    cols, rob = load("risk_of_bias")
+    second: dict[tuple[str, str], dict[str, str]] = {}
+    with (Path(__file__).resolve().parent / "R2" / "rob.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            code = r["domain"].strip().split(" ")[0]
+            if code.lower() == "overall":
+                code = "overall"
+            if code in ROB_CODES and r["judgement"] in ROB_ORDER:
+                second[(r["key"], ROB_CODES[code])] = r
+    log = []
+    for r in rob:
+        if not r["tool"].startswith("rob2"):
+            continue
+        s = second.get((r["study_id"], r["domain"]))
+        if s is None:
+            continue
+        a, b = r["judgement"], s["judgement"]
+        if ROB_ORDER[a] == ROB_ORDER[b]:
+            r["verifier"] = "second-assessor-R2"
+            continue
+        worse = a if ROB_ORDER[a] > ROB_ORDER[b] else b
+        if r["domain"] == "overall" and worse == "no_information":
+            worse = "some_concerns"
+        log.append(f"| {r['study_id']} | {r['domain']} | {a} | {b} | {worse} |")
+        r["support"] = f"{r['support']} Second assessor ({b.replace('_', ' ')}): {s['support']} Resolved to the less favourable judgement."
+        r["judgement"] = worse
+        r["verifier"] = "second-assessor-R2 (disagreed; resolved)"
+    # an overall judgement is never better than its worst domain
+    by_study: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for r in rob:
+        if r["tool"].startswith("rob2"):
+            by_study.setdefault((r["study_id"], r["tool"]), []).append(r)
+    for rows in by_study.values():
+        worst = max((ROB_ORDER[r["judgement"]] for r in rows if r["domain"] != "overall"), default=0)
+        for r in rows:
+            if r["domain"] == "overall" and ROB_ORDER[r["judgement"]] < worst:
+                log.append(f"| {r['study_id']} | overall | {r['judgement']} | (follows the domains) | high |")
+                r["judgement"] = "high"
+    save("risk_of_bias", cols, rob)
+    return log
