@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import math
 import io
 import json
 import re
@@ -195,15 +196,27 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
+# A number above this is no count or measurement of a study (and would not survive conversion to a float).
+MAX_COUNT = 10**9
+# Text cells may not start with these: spreadsheets run such cells as formulas (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def parse_value(kind: str, text: str) -> tuple[Any, str | None]:
     """Parse one non-empty cell by Table Schema type; return (value, error)."""
     if kind == "integer":
         if _INTEGER.match(text):
-            return int(text), None
+            value = int(text)
+            if abs(value) > MAX_COUNT:
+                return None, f"'{text}' is far larger than any study (more than {MAX_COUNT:,}); check the number"
+            return value, None
         return None, f"'{text}' is not an integer; write a whole number such as 12"
     if kind == "number":
         if _NUMBER.match(text):
-            return float(text), None
+            number = float(text)
+            if not math.isfinite(number) or abs(number) > MAX_COUNT:
+                return None, f"'{text}' is not a usable number (infinite, or more than {MAX_COUNT:,}); write the value as the report gives it"
+            return number, None
         return None, f"'{text}' is not a number; write digits with a decimal point, e.g. 7.5 (no units, no % sign, no comma)"
     if kind == "boolean":
         if text in ("true", "false"):
@@ -231,6 +244,9 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
         return [Problem(*where, placeholder_message(spec))]
     if text != text.strip():
         return [Problem(*where, f"'{text}' has spaces at its start or end; remove them")]
+    if spec.get("type", "string") == "string" and text[0] in FORMULA_STARTS:
+        return [Problem(*where, f"starts with '{text[0]}', which a spreadsheet opening the published CSV would run as a formula; "
+                                "rephrase the start of the text (e.g. 'plus 25' or 'at least')")]
     value, error = parse_value(spec.get("type", "string"), text)
     if error:
         row.value[name] = None

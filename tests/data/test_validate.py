@@ -260,3 +260,18 @@ def test_claim_citing_a_study_that_does_not_exist(data: Path):
     problems = validate_package(data).problems
     assert located(problems) == {("claims.csv", len(lines) + 1, "cites")}
     assert "'nobody1999' is not a study_id" in problems[0].message
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"https://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"])
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_refused(data: Path, value: str):
+    set_cell(data / "outcomes.csv", 2, "population", value)
+    problems = validate_package(data).problems
+    assert located(problems) == {("outcomes.csv", 2, "population")}
+    assert "would run as a formula" in problems[0].message
+
+
+@pytest.mark.parametrize("column, value", [("mean", "1e999"), ("events", "10000000000000000000000000"), ("percent", "inf")])
+def test_infinite_or_absurd_numbers_are_refused(data: Path, column: str, value: str):
+    set_cell(data / "outcomes.csv", 2, column, value)
+    problems = [p for p in validate_package(data).problems if p.field == column]
+    assert problems and problems[0].line == 2, [str(p) for p in validate_package(data).problems]
