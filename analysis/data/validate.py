@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import math
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
