@@ -99,7 +99,7 @@ def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     frame = pd.DataFrame([[row.raw.get(c, "") for c in columns] for row in table.rows], columns=columns, dtype="string")
     frame = frame.fillna("")
     for column, spec in table.fields.items():
-        values = frame[column].replace("", pd.NA)
+        values = frame[column].where(frame[column].str.strip() != "", pd.NA)  # empty or blank (the validator treats both as missing)
         kind = spec.get("type", "string")
         if kind in ("integer", "number"):
             values = pd.to_numeric(values)

@@ -275,3 +275,13 @@ def test_infinite_or_absurd_numbers_are_refused(data: Path, column: str, value: 
     set_cell(data / "outcomes.csv", 2, column, value)
     problems = [p for p in validate_package(data).problems if p.field == column]
     assert problems and problems[0].line == 2, [str(p) for p in validate_package(data).problems]
+
+
+@pytest.mark.parametrize("blank", [" ", "\u00a0"])
+def test_a_blank_optional_number_is_missing_for_the_validator_and_the_loader_alike(data: Path, blank: str):
+    from analysis.data import load_table
+
+    set_cell(data / "outcomes.csv", 2, "mean", blank)
+    assert validate_package(data).ok
+    frame = load_table("outcomes", data)
+    assert frame["mean"].isna().iloc[0]
