@@ -28,7 +28,7 @@ try:
 except ImportError:  # pragma: no cover - matplotlib-inline comes with ipykernel
     pass
 
-# Tables carry the same ids in every build: pandas gives each Styler a random id (``T_f23fe``, and
+# Tables carry the same ids in every build, and their labels are escaped: pandas gives each Styler a random id (``T_f23fe``, and
 # every cell id after it), so two builds of the same commit differed in every page with a table.
 # Here each Styler of a kernel gets the next id of a counter (T_t1, T_t2, ...), unique within a page.
 try:
@@ -41,6 +41,9 @@ try:
 
     def _deterministic_init(self, *args, uuid=None, **kwargs):  # type: ignore[no-untyped-def]
         _styler_init(self, *args, uuid=uuid or f"t{next(_next_id)}", **kwargs)
+        # Index and column labels come from the data too: escape them as the cells are escaped.
+        self.format_index(escape="html", axis=0)
+        self.format_index(escape="html", axis=1)
 
     _Styler.__init__ = _deterministic_init  # type: ignore[method-assign]
     del _itertools

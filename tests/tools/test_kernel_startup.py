@@ -10,7 +10,7 @@ STARTUP = Path(__file__).resolve().parents[2] / "tools" / "kernel_startup.py"
 SNIPPET = f"""
 exec(open({str(STARTUP)!r}).read())
 import pandas as pd
-df = pd.DataFrame({{"a": ["<b>x</b>"]}})
+df = pd.DataFrame({{"a": ["<b>x</b>"]}}, index=["<img src=x onerror=alert(1)>"])
 print(df.style.to_html())
 print(df.style.to_html())
 """
@@ -31,3 +31,8 @@ def test_styler_ids_are_the_same_in_two_runs_and_unique_within_one():
 
 def test_styler_cells_are_escaped():
     assert "&lt;b&gt;x&lt;/b&gt;" in render()
+
+
+def test_styler_index_labels_are_escaped():
+    html = render()
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
