@@ -21,6 +21,7 @@ from analysis.data.rules import CONDITION_GROUPS, arm_label, one_per_study, pool
 from analysis.pages.report import proportions_table, provenance_text
 from analysis.stats.numeric import expit, round_half_up
 from analysis.stats.pooling import PoolResult, pool_proportions
+from analysis.text import counted
 
 DESIGN_LABELS = {
     "rct_parallel": "randomised trial (parallel)",
@@ -154,12 +155,12 @@ def pooled_proportion(outcomes: pd.DataFrame, outcome_id: str, timepoint: str, s
     usable, left_out = one_per_study(rows[ok]), rows[~ok]
     if len(usable) < 2:
         reason = (
-            f"No pooled estimate: {len(usable)} study with a value confirmed in its primary report"
+            "No pooled estimate: 1 study has a value confirmed in its primary report and extracted twice"
             if len(usable) == 1
-            else "No pooled estimate: no study has a value confirmed in its primary report"
+            else "No pooled estimate: no study has a value confirmed in its primary report and extracted twice"
         )
         if len(left_out):
-            reason += f"; {len(left_out)} second-hand or conflicting value(s) are shown but not pooled"
+            reason += f"; {counted(len(left_out), 'value')} second-hand, conflicting or not yet extracted twice {'is' if len(left_out) == 1 else 'are'} shown but not pooled"
         return PooledProportion(outcome_id, timepoint, None, usable, left_out, reason + ".")
     result = pool_proportions(usable["events"].to_numpy(float), usable["n"].to_numpy(float), labels=list(usable["study_id"]))
     return PooledProportion(outcome_id, timepoint, result, usable, left_out)

@@ -339,7 +339,7 @@ def direction_display(directions: pd.DataFrame) -> pd.DataFrame:
     """The effect-direction table in words."""
     info = directions.assign(_g=directions["group"].map(list(CONDITION_GROUPS).index)).sort_values(["_g", "label", "domain"])
     return pd.DataFrame({
-        "Trial": info["label"], "Condition": info["group"].map(GROUP_TITLES), "Domain": info["domain"].map(DOMAIN_TITLES),
+        "Trial": info["label"], "Condition": info["group"].map(GROUP_TITLES), "Domain": info["domain"].map(lambda d: DOMAIN_TITLES.get(d, "Other")),
         "Direction": info["direction"].map(lambda d: f"{DIRECTION_SYMBOL[d]} {DIRECTION_WORDS[d]}"), "Result used": info["result"],
         "Basis": info["basis"], "Participants": info["n"].map(lambda x: "" if pd.isna(x) else f"{int(x)}"),
         "Risk of bias": info["rob"].str.replace("_", " "),
