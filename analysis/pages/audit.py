@@ -57,17 +57,38 @@ def verdict_figure(counts: pd.DataFrame, names: dict[str, str]) -> tuple[Figure,
     return fig, "Stacked bar chart of the audit verdicts for the claims in each public text. " + "; ".join(parts) + "."
 
 
-def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """One display row per claim: quote, numbers, cited studies, verdict and reason."""
+def readable(text: str, labels: dict[str, str]) -> str:
+    """A verdict's reason for readers: each bracketed pointer into the data (``[outcomes: patil2012 …]``)
+    becomes the names of the studies it points to, or goes when it names none."""
+    import re
+
+    def names(match: re.Match[str]) -> str:
+        found = [labels[t] for t in re.findall(r"[a-z][a-z0-9_]*", match.group(1)) if t in labels]
+        return f" ({'; '.join(dict.fromkeys(found))})" if found else ""
+
+    return re.sub(r"\s*\[([^\]]*)\]", names, text).strip()
+
+
+def claim_number(claim_id: str) -> str:
+    """'src002_04' -> '4': the claim's number within its text."""
+    tail = str(claim_id).rsplit("_", 1)[-1]
+    return str(int(tail)) if tail.isdigit() else str(claim_id)
+
+
+def claims_table(claims: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """One display row per claim: its number in the text, quote, numbers, cited studies (by name), verdict and reason.
+
+    ``labels`` maps study ids to the names readers see (``studies.label``)."""
+    labels = labels or {}
     out = claims.assign(_verdict=verdicts(claims))
     return pd.DataFrame(
         {
-            "Claim": out["claim_id"],
+            "Claim": out["claim_id"].map(claim_number),
             "Where": out["source_location"],
             "The text says (quoted)": out["source_quote"],
             "Numbers": out["numbers"].fillna(""),
-            "Cites": out["cites"].fillna(""),
+            "Cites": out["cites"].fillna("").map(lambda c: "; ".join(labels.get(x.strip(), x.strip()) for x in str(c).split(";") if x.strip())),
             "Verdict": out["_verdict"].map(VERDICT_LABELS),
-            "Why": out["verdict_reason"].fillna(""),
+            "Why": out["verdict_reason"].fillna("").map(lambda t: readable(str(t), labels)),
         }
     )

@@ -30,3 +30,12 @@ def test_figure_bars_add_up_to_the_claims_of_each_text():
         widths[round(bar.get_y() + bar.get_height() / 2)] = widths.get(round(bar.get_y() + bar.get_height() / 2), 0) + bar.get_width()
     assert sorted(widths.values()) == [1, 2]
     assert "Text 1: 2 claims (1 supported, 1 not yet audited)" in alt
+
+
+def test_reasons_and_citations_name_studies_not_ids():
+    from analysis.pages import audit
+
+    labels = {"patil2012": "Patil 2012", "kannan2002": "Kannan 2002"}
+    assert audit.readable("Relief in 7 of 9 [outcomes: kannan2002 pain_decrease_gt3; confirmed].", labels) == "Relief in 7 of 9 (Kannan 2002)."
+    assert audit.readable("No source [fact bioavail_oral_x] says so.", labels) == "No source says so."
+    assert audit.claim_number("src002_04") == "4"
