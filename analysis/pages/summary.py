@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import load_table
-from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, TIME_WINDOWS, group_of
+from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, group_of
 from analysis.pages import synthesis as S
 from analysis.text import counted
 
@@ -34,13 +34,14 @@ class Findings:
 POOLED_RATING = "all_rct_responders_infusion"
 
 
-def computed_judgements(data_dir: str | None = None) -> dict[str, dict[str, tuple[str, str]]]:
-    """GRADE domains computed from the primary pooled analysis (:func:`analysis.pages.grading.judgements_from_synthesis`)."""
+def computed_judgements(data_dir: str | None = None, main: S.BinaryMeta | None = None) -> dict[str, dict[str, tuple[str, str]]]:
+    """GRADE domains computed from the primary pooled analysis (:func:`analysis.pages.grading.judgements_from_synthesis`);
+    ``main`` is that analysis when the caller has it already (else it is computed from the data)."""
     from analysis.pages.grading import judgements_from_synthesis
     from analysis.stats.pooling import egger_test
 
-    metas, _ = S.responder_analyses(load_table("outcomes", data_dir), load_table("studies", data_dir), load_table("risk_of_bias", data_dir))
-    main = metas[0]
+    if main is None:
+        main = S.responder_analyses(load_table("outcomes", data_dir), load_table("studies", data_dir), load_table("risk_of_bias", data_dir))[0][0]
     if main.mh_rr is None:
         return {}
     rr = np.exp([main.mh_rr.ci_low, main.mh_rr.ci_high])
@@ -64,7 +65,9 @@ def findings(data_dir: str | None = None) -> Findings:
     reviews = load_table("review_results", data_dir)
     from analysis.pages.grading import rate
 
-    f_computed = computed_judgements(data_dir)
+    metas, _ = S.responder_analyses(outcomes, studies, rob)
+    main = metas[0]
+    f_computed = computed_judgements(data_dir, main)
     rated = rate(load_table("certainty_ratings", data_dir), f_computed).set_index("rating_id")
 
     def certainty(rating_id: str) -> str:
@@ -96,8 +99,6 @@ def findings(data_dir: str | None = None) -> Findings:
     overall = S.overall_rob(rob)
     judged = pd.Series([overall.get(s, "not assessed") for s in rcts["study_id"]])
     t["rob"] = ", ".join(f"{counted(int(v), 'trial')} {k.replace('_', ' ')}" for k, v in judged.value_counts().items())
-    responders = S.binary_pairs(outcomes, studies, "responders_50")
-    main = S.pool_binary(responders[responders["control_role"].isin(["placebo", "active_placebo"]) & (responders["window"] == TIME_WINDOWS[0][0])], "responders")
     f.responders = main
     t["responders"] = main.sentence()
     if main.mh_rr is not None:
@@ -120,8 +121,7 @@ def findings(data_dir: str | None = None) -> Findings:
     t["pain_none"] = counted(pain.no_direction, "trial")
     t["harms"] = (f"{harms.against} of {harms.favour + harms.against} trials that state a direction for harms report more harms with ketamine"
                   if harms.favour + harms.against else "no trial states a direction for harms")
-    later = [S.pool_binary(responders[responders["window"] == w], w) for w, _, _ in TIME_WINDOWS[2:]]
-    t["later"] = "; ".join(f"{m.title}: {m.sentence()}" for m in later)
+    t["later"] = "; ".join(f"{m.title}: {m.sentence()}" for m in metas[2:])
     from analysis.pages.reviews import panel_of
 
     md = reviews[[panel_of(m, s) == "MD" for m, s in zip(reviews["measure"], reviews["scale"])]]
