@@ -23,9 +23,12 @@ def linked_pages(root: Path, pages: tuple[str, ...], follow_intro: bool = True) 
     return wanted
 
 
-def limit_toc(root: Path, pages: tuple[str, ...], caption: str = "Pages under test") -> list[str]:
-    """Rewrite the copy's table of contents to the intro plus ``pages`` and what they link to; return the pages."""
-    chosen = linked_pages(root, pages)
+def limit_toc(root: Path, pages: tuple[str, ...], caption: str = "Pages under test", follow_intro: bool = True) -> list[str]:
+    """Rewrite the copy's table of contents to the intro plus ``pages`` and what they link to; return the pages.
+
+    With ``follow_intro=False`` the pages the intro links to are left out: the caller then
+    replaces the intro by a page without links (or the build warns about them)."""
+    chosen = linked_pages(root, pages, follow_intro=follow_intro)
     chapters = "".join(f"      - file: book/{page}\n" for page in chosen)
     (root / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nparts:\n  - caption: {caption}\n    chapters:\n{chapters}", encoding="utf-8")
     return chosen
