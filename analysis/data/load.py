@@ -86,13 +86,20 @@ def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     Raises :class:`DataError` if any file of the package is invalid.
     """
     folder = Path(data_dir).resolve() if data_dir else find_data_dir()
-    report = validated_report(folder)
+    fingerprint = _fingerprint(folder)
+    report = _validated(folder, fingerprint)
     if name not in report.tables:
         raise DataError(f"{folder / DESCRIPTOR} has no resource named {name!r}; it has: {', '.join(report.tables)}")
-    table = report.tables[name]
-    path = folder / Path(table.path).name
     record_read(folder / DESCRIPTOR)
-    record_read(path)
+    record_read(folder / Path(report.tables[name].path).name)
+    # A copy: callers may change their frame; the next caller gets the table as the data hold it.
+    return _frame(folder, fingerprint, name).copy()
+
+
+@lru_cache(maxsize=64)
+def _frame(folder: Path, fingerprint: str, name: str) -> pd.DataFrame:
+    """The typed frame of one resource, built once per content of the data folder."""
+    table = _validated(folder, fingerprint).tables[name]
     # The validator has already read and parsed every row: build the frame from its rows (the raw
     # text of each cell) instead of reading the file a second time.
     columns = list(table.fields)

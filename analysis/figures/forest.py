@@ -30,11 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from analysis._lazy import LazyModule  # noqa: E402
 from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
-
-stats = LazyModule("scipy.stats")
-
 from analysis.stats.effects import back_transform
 from analysis.stats.numeric import z_for_level
 from analysis.stats.pooling import PoolResult  # noqa: E402

@@ -28,15 +28,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis._lazy import LazyModule  # noqa: E402
 from analysis.data.rules import comparison_conditions
 from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
-from analysis.stats.numeric import normal_quantile, z_for_level
-
-stats = LazyModule("scipy.stats")
-
 from analysis.pages.report import counted, proportion  # noqa: E402
 from analysis.stats import effects  # noqa: E402
+from analysis.stats.numeric import normal_quantile, z_for_level
 
 LEVELS = ("very low", "low", "moderate", "high")
 SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯", "no evidence": "—"}

@@ -19,10 +19,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis._lazy import LazyModule
-from analysis.stats.numeric import expit, normal_quantile, z_for_level
+from analysis.stats.numeric import expit, normal_quantile, t_quantile, z_for_level
 
 special = LazyModule("scipy.special")
-stats = LazyModule("scipy.stats")
 
 __all__ = [
     "Effect",
@@ -306,7 +305,7 @@ def ci_to_sd(lower: ArrayLike, upper: ArrayLike, n: ArrayLike, level: float = 0.
     if np.any(n <= 1) and dist == "t":
         raise ValueError("n must be > 1 for the t-based conversion")
     if dist == "t":
-        c = stats.t.ppf(1 - (1 - level) / 2, n - 1)
+        c = t_quantile(1 - (1 - level) / 2, n - 1)
     elif dist == "z":
         c = z_for_level(level) * np.ones_like(n)
     else:

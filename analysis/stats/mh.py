@@ -88,12 +88,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analysis._lazy import LazyModule
 from analysis.stats.effects import Effect, log_odds_ratio, log_risk_ratio, risk_difference, two_by_two_counts
-from analysis.stats.numeric import normal_sf, z_for_level
+from analysis.stats.numeric import chi2_sf, normal_sf, z_for_level
 from analysis.stats.pooling import study_labels
-
-stats = LazyModule("scipy.stats")
 
 __all__ = ["MHResult", "MH_MEASURES", "pool_mh", "risk_difference"]
 
@@ -291,7 +288,7 @@ def pool_mh(
         q = q_p = i2 = math.nan
     else:
         q = max(0.0, float(np.sum((yi[keep] - est) ** 2 / vi[keep])))
-        q_p = float(stats.chi2.sf(q, q_df))
+        q_p = float(chi2_sf(q, q_df))
         i2 = max(0.0, 100.0 * (q - q_df) / q) if q > 0 else 0.0
 
     for arr in (yi, vi, weights):

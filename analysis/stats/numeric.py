@@ -4,6 +4,11 @@
 * :func:`normal_quantile` and :func:`z_for_level` -- quantiles of the standard normal
   distribution, from :class:`statistics.NormalDist` (agrees with ``scipy.stats.norm.ppf``
   to about 1e-15, without importing scipy);
+* :func:`t_quantile`, :func:`t_sf`, :func:`chi2_quantile`, :func:`chi2_sf` -- Student's t and
+  chi-squared distributions from the ``scipy.special`` functions that ``scipy.stats`` itself
+  calls for them (``stdtrit``, ``stdtr``, ``gammaincinv``, ``chdtrc``): the same values, without
+  importing ``scipy.stats`` (about 1.5 s in every book page that pools; ``scipy.special``
+  takes a fifth of that);
 * :func:`round_half_up` -- rounding as readers expect (75.5 -> 76; Python's :func:`round`
   rounds halves to even).
 """
@@ -12,8 +17,12 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
+from typing import Any
+
+from analysis._lazy import LazyModule
 
 _STANDARD_NORMAL = NormalDist()
+special = LazyModule("scipy.special")
 
 
 def expit(x: float) -> float:
@@ -39,6 +48,26 @@ def z_for_level(level: float = 0.95) -> float:
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level}")
     return normal_quantile(1 - (1 - level) / 2)
+
+
+def t_quantile(p: Any, df: Any) -> Any:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom (``qt(p, df)``; arrays broadcast)."""
+    return special.stdtrit(df, p)
+
+
+def t_sf(x: Any, df: Any) -> Any:
+    """The upper tail probability of Student's t at ``x`` (``pt(x, df, lower.tail = FALSE)``)."""
+    return special.stdtr(df, -x)
+
+
+def chi2_quantile(p: Any, df: Any) -> Any:
+    """The ``p`` quantile of the chi-squared distribution (``qchisq(p, df)``)."""
+    return 2.0 * special.gammaincinv(df / 2.0, p)
+
+
+def chi2_sf(x: Any, df: Any) -> Any:
+    """The upper tail probability of the chi-squared distribution at ``x`` (``pchisq(x, df, lower.tail = FALSE)``)."""
+    return special.chdtrc(df, x)
 
 
 def round_half_up(x: float) -> int:

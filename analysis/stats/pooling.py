@@ -42,13 +42,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis._lazy import LazyModule
-from analysis.stats.numeric import normal_sf, z_for_level
+from analysis.stats.numeric import chi2_quantile, chi2_sf, normal_sf, t_quantile, t_sf, z_for_level
 
 if TYPE_CHECKING:
     import pandas as pd
 
 optimize = LazyModule("scipy.optimize")
-stats = LazyModule("scipy.stats")
 
 __all__ = [
     "PoolResult",
@@ -235,8 +234,8 @@ def tau2_qprofile_ci(
     if k < 2:
         return (math.nan, math.nan)
     alpha = 1.0 - level
-    crit_hi = stats.chi2.ppf(1.0 - alpha / 2.0, k - 1)  # gives the lower bound
-    crit_lo = stats.chi2.ppf(alpha / 2.0, k - 1)  # gives the upper bound
+    crit_hi = chi2_quantile(1.0 - alpha / 2.0, k - 1)  # gives the lower bound
+    crit_lo = chi2_quantile(alpha / 2.0, k - 1)  # gives the upper bound
     q0 = _q_at(y, v, 0.0)
 
     def solve(crit: float) -> float:
@@ -383,10 +382,10 @@ def pool(
             s2 = max(s2, 1.0)
         se = float(math.sqrt(s2 / sw))
         df = k - 1
-        crit = float(stats.t.ppf(1 - alpha / 2, df))
+        crit = float(t_quantile(1 - alpha / 2, df))
         if se > 0:
             stat = mu / se
-            p = float(2 * stats.t.sf(abs(stat), df))
+            p = float(2 * t_sf(abs(stat), df))
         else:  # all y_i identical under HK: degenerate
             stat = math.copysign(math.inf, mu) if mu != 0 else math.nan
             p = 0.0 if mu != 0 else math.nan
@@ -398,7 +397,7 @@ def pool(
         sw0 = w0.sum()
         q = _q_at(y, v, 0.0)
         q_df = k - 1
-        q_p = float(stats.chi2.sf(q, q_df))
+        q_p = float(chi2_sf(q, q_df))
         i2 = 100.0 * max(0.0, (q - q_df) / q) if q > 0 else 0.0
         h2 = q / q_df
         s2_typ = (k - 1) * sw0 / (sw0 ** 2 - np.dot(w0, w0))
@@ -415,7 +414,7 @@ def pool(
     pi_low: float | None
     pi_high: float | None
     if k >= 3:
-        tcrit = float(stats.t.ppf(1 - alpha / 2, k - 2))
+        tcrit = float(t_quantile(1 - alpha / 2, k - 2))
         half = tcrit * math.sqrt(tau2 + se_wald ** 2)
         pi_low, pi_high = mu - half, mu + half
     else:
@@ -513,7 +512,7 @@ def subgroup_analysis(
     ses = np.array([r.se_wald for r in res.values()])
     qb = _q_at(mus, ses ** 2, 0.0)
     df = len(names) - 1
-    return SubgroupResult(groups=res, q_between=float(qb), df=df, p=float(stats.chi2.sf(qb, df)))
+    return SubgroupResult(groups=res, q_between=float(qb), df=df, p=float(chi2_sf(qb, df)))
 
 
 @dataclass

@@ -442,6 +442,34 @@ def _data_index_html(files: list[Path]) -> str:
     )
 
 
+RESULTS_CODE = "from analysis.pages.results import results"
+
+
+def results_json(root: Path, work: Path) -> Path:
+    """``results.json`` (every synthesis of the book), computed again only when its inputs changed.
+
+    Its inputs are every data file, the modules of ``analysis`` that the results import, and
+    the environment lock; they are hashed like a page's, and the last file is kept in ``work``
+    with the hashes it was made from (computing it takes seconds; a build with no change
+    should not).
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    cached, manifest_path = work / "results.json", work / "results.inputs.json"
+    inputs = fingerprint(sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code_files(RESULTS_CODE) + [root / "requirements.lock"], root)
+    try:
+        stored = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        stored = None
+    if stored == inputs and cached.is_file():
+        return cached
+    from analysis.pages.results import results
+
+    manifest_path.unlink(missing_ok=True)
+    cached.write_text(json.dumps(results(root / "data"), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    manifest_path.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
+    return cached
+
+
 def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
@@ -453,9 +481,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         for path in files:
             shutil.copyfile(path, target / path.name)
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
-        from analysis.pages.results import results
-
-        (target / "results.json").write_text(json.dumps(results(root / "data"), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+        shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
         (target / "index.html").write_text(_data_index_html(files + [target / "results.json"]), encoding="utf-8")
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
