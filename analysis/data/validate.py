@@ -28,6 +28,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        # A file or column name, too, comes from the contributor: nothing raw reaches the terminal.
+        return f"{echo(self.file, UNLIMITED)}:{self.line}: {echo(self.field, UNLIMITED)}: {echo(self.message, UNLIMITED)}"
 
 
 @dataclass
@@ -103,6 +105,33 @@ class Report:
             f"{self.data_dir}: valid{version}: {len(self.tables)} tables, {total} rows "
             f"({counts}); schema {DESCRIPTOR}"
         )
+
+
+# --------------------------------------------------------------------------
+# Showing a value in a message
+
+# Longest part of a value echoed in a message (a longer value is cut, with its length stated).
+ECHO_LIMIT = 100
+UNLIMITED = 1 << 62
+
+
+def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
+    """A value as a message may show it: every control, format (invisible, bidirectional) or
+    line-breaking character written as an escape (``\\x1b``, ``\\u200b``), never raw, so a bad value
+    cannot colour, move or hide the text of the report; a long value is cut to ``limit`` characters.
+
+    Every message that echoes a value from the data goes through this function.
+    """
+    text = str(value)
+    cut = len(text) > limit
+    out = []
+    for char in text[:limit] if cut else text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out) + (f"… ({len(text):,} characters)" if cut else "")
 
 
 # --------------------------------------------------------------------------
@@ -208,25 +237,25 @@ def parse_value(kind: str, text: str) -> tuple[Any, str | None]:
         if _INTEGER.match(text):
             value = int(text)
             if abs(value) > MAX_COUNT:
-                return None, f"'{text}' is far larger than any study (more than {MAX_COUNT:,}); check the number"
+                return None, f"'{echo(text)}' is far larger than any study (more than {MAX_COUNT:,}); check the number"
             return value, None
-        return None, f"'{text}' is not an integer; write a whole number such as 12"
+        return None, f"'{echo(text)}' is not an integer; write a whole number such as 12"
     if kind == "number":
         if _NUMBER.match(text):
             number = float(text)
             if not math.isfinite(number) or abs(number) > MAX_COUNT:
-                return None, f"'{text}' is not a usable number (infinite, or more than {MAX_COUNT:,}); write the value as the report gives it"
+                return None, f"'{echo(text)}' is not a usable number (infinite, or more than {MAX_COUNT:,}); write the value as the report gives it"
             return number, None
-        return None, f"'{text}' is not a number; write digits with a decimal point, e.g. 7.5 (no units, no % sign, no comma)"
+        return None, f"'{echo(text)}' is not a number; write digits with a decimal point, e.g. 7.5 (no units, no % sign, no comma)"
     if kind == "boolean":
         if text in ("true", "false"):
             return text == "true", None
-        return None, f"'{text}' is not a boolean; write true or false"
+        return None, f"'{echo(text)}' is not a boolean; write true or false"
     if kind == "date":
         try:
             return _dt.date.fromisoformat(text), None
         except ValueError:
-            return None, f"'{text}' is not a date; write YYYY-MM-DD"
+            return None, f"'{echo(text)}' is not a date; write YYYY-MM-DD"
     return text, None
 
 
@@ -243,9 +272,9 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
     if text.startswith(PLACEHOLDER):
         return [Problem(*where, placeholder_message(spec))]
     if text != text.strip():
-        return [Problem(*where, f"'{text}' has spaces at its start or end; remove them")]
+        return [Problem(*where, f"'{echo(text)}' has spaces at its start or end; remove them")]
     if spec.get("type", "string") == "string" and text[0] in FORMULA_STARTS:
-        return [Problem(*where, f"starts with '{text[0]}', which a spreadsheet opening the published CSV would run as a formula; "
+        return [Problem(*where, f"starts with '{echo(text[0])}', which a spreadsheet opening the published CSV would run as a formula; "
                                 "rephrase the start of the text (e.g. 'plus 25' or 'at least')")]
     value, error = parse_value(spec.get("type", "string"), text)
     if error:
@@ -254,14 +283,14 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
     row.value[name] = value
     problems: list[Problem] = []
     if "enum" in constraints and value not in constraints["enum"]:
-        problems.append(Problem(*where, f"'{text}' is not an allowed value; allowed: {', '.join(map(str, constraints['enum']))}"))
+        problems.append(Problem(*where, f"'{echo(text)}' is not an allowed value; allowed: {', '.join(map(str, constraints['enum']))}"))
     if "minimum" in constraints and value < constraints["minimum"]:
         why = "; counts cannot be negative" if constraints["minimum"] == 0 and spec.get("type") == "integer" else ""
-        problems.append(Problem(*where, f"{text} is below the minimum {constraints['minimum']}{why}"))
+        problems.append(Problem(*where, f"{echo(text)} is below the minimum {constraints['minimum']}{why}"))
     if "maximum" in constraints and value > constraints["maximum"]:
-        problems.append(Problem(*where, f"{text} is above the maximum {constraints['maximum']}"))
+        problems.append(Problem(*where, f"{echo(text)} is above the maximum {constraints['maximum']}"))
     if "pattern" in constraints and not re.fullmatch(constraints["pattern"], text):
-        problems.append(Problem(*where, f"'{text}' does not have the required form (pattern {constraints['pattern']}): {spec.get('description', '')}"))
+        problems.append(Problem(*where, f"'{echo(text)}' does not have the required form (pattern {constraints['pattern']}): {spec.get('description', '')}"))
     if "minLength" in constraints and len(text) < constraints["minLength"]:
         problems.append(Problem(*where, f"too short ({len(text)} characters; at least {constraints['minLength']})"))
     if "maxLength" in constraints and len(text) > constraints["maxLength"]:
@@ -332,7 +361,7 @@ def check_unique_keys(table: Table) -> list[Problem]:
             if key in first:
                 shown = ", ".join(key)
                 problems.append(
-                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({shown}) is already on line {first[key]}; each row must be unique")
+                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({echo(shown)}) is already on line {first[key]}; each row must be unique")
                 )
             else:
                 first[key] = row.line
@@ -362,7 +391,7 @@ def check_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
                         table.path,
                         row.line,
                         ", ".join(fields),
-                        f"'{shown}' is not a {', '.join(ref_fields)} in {target.path}; add it there first or correct the id",
+                        f"'{echo(shown)}' is not a {', '.join(ref_fields)} in {target.path}; add it there first or correct the id",
                     )
                 )
     return problems
@@ -394,7 +423,7 @@ def check_list_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Prob
             for item in items:
                 if item and item not in existing:
                     problems.append(
-                        Problem(table.path, row.line, name, f"'{item}' is not a {ref_field} in {target.path}; add it there first or correct the id")
+                        Problem(table.path, row.line, name, f"'{echo(item)}' is not a {ref_field} in {target.path}; add it there first or correct the id")
                     )
     return problems
 
@@ -475,7 +504,7 @@ def _condition_holds(row: Row, cond: dict[str, Any] | list[dict[str, Any]]) -> b
 
 
 def _condition_text(row: Row, cond: dict[str, Any] | list[dict[str, Any]]) -> str:
-    return " and ".join(f"{c['field']} is {row.raw.get(c['field'])}" for c in _conditions(cond))
+    return " and ".join(f"{c['field']} is {echo(row.raw.get(c['field']))}" for c in _conditions(cond))
 
 
 def rule_required_if(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
@@ -496,7 +525,7 @@ def rule_implies(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
             table.path,
             row.line,
             then["field"],
-            f"'{row.raw.get(then['field'], '')}' is not allowed when {_condition_text(row, cond)}; "
+            f"'{echo(row.raw.get(then['field'], ''))}' is not allowed when {_condition_text(row, cond)}; "
             f"allowed: {', '.join(then['in'])}. {rule.get('description', '')}".strip(),
         )
     ]
