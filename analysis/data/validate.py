@@ -231,8 +231,47 @@ MAX_COUNT = 10**9
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+# Signed 64-bit integers: what a data frame column (Int64) can hold.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def check_int64(text: str) -> str | None:
+    """An integer a 64-bit column can hold (checked on the digits, before Python parses them)."""
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 19 or not INT64_MIN <= int(text) <= INT64_MAX:
+        return f"'{echo(text)}' does not fit in a 64-bit integer (at most {INT64_MAX:,}); check the number"
+    return None
+
+
+def check_canonical_number(kind: str, text: str) -> str | None:
+    """Numbers written one way only: no '+' sign and no leading zero ('+25' and '025' are 25), so that a
+    change of writing is never reported as a change of value."""
+    canonical = text
+    if canonical.startswith("+"):
+        canonical = canonical[1:]
+    sign = "-" if canonical.startswith("-") else ""
+    body = canonical[len(sign):]
+    if kind == "integer":
+        body = body.lstrip("0") or "0"
+        if sign and body == "0":
+            sign = ""
+    else:
+        whole, dot, rest = body.partition(".")
+        if len(whole) > 1 and whole.startswith("0"):
+            whole = whole.lstrip("0") or "0"
+        body = whole + dot + rest
+    canonical = sign + body
+    if canonical == text:
+        return None
+    return f"'{echo(text)}' is not written plainly (no '+' sign, no leading zeros); write {canonical}"
+
+
 def parse_value(kind: str, text: str) -> tuple[Any, str | None]:
     """Parse one non-empty cell by Table Schema type; return (value, error)."""
+    if kind in ("integer", "number") and (_INTEGER if kind == "integer" else _NUMBER).match(text):
+        error = (check_int64(text) if kind == "integer" else None) or check_canonical_number(kind, text)
+        if error:
+            return None, error
     if kind == "integer":
         if _INTEGER.match(text):
             value = int(text)
@@ -269,8 +308,9 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
         if constraints.get("required"):
             return [Problem(*where, f"missing value; this field is required ({spec.get('description', '').rstrip('.')})")]
         return []
-    if text.startswith(PLACEHOLDER):
-        return [Problem(*where, placeholder_message(spec))]
+    placeholder = check_placeholder(text, spec)
+    if placeholder:
+        return [Problem(*where, placeholder)]
     if text != text.strip():
         return [Problem(*where, f"'{echo(text)}' has spaces at its start or end; remove them")]
     if spec.get("type", "string") == "string" and text[0] in FORMULA_STARTS:
@@ -296,6 +336,23 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
     if "maxLength" in constraints and len(text) > constraints["maxLength"]:
         problems.append(Problem(*where, f"too long ({len(text)} characters; at most {constraints['maxLength']}); shorten the quote"))
     return problems
+
+
+# Placeholders, in any case: a word such as TODO, tbd or FixMe anywhere in a cell (as a word of its own),
+# a cell of question marks or a cell that starts with one ('? check').
+_PLACEHOLDER_WORD = re.compile(r"(?<![0-9A-Za-z_])(todo|tbd|tbc|tba|fixme|xxx+)(?![0-9A-Za-z_])", re.IGNORECASE)
+_PLACEHOLDER_QUESTION = re.compile(r"^\?+(\s|$)")
+
+
+def check_placeholder(text: str, spec: dict[str, Any]) -> str | None:
+    """A placeholder left in a cell, in any case ('TODO: …', 'todo', 'Tbd', 'xxx', 'FIXME', '?'): what to write instead."""
+    found = _PLACEHOLDER_WORD.search(text)
+    if found is None and not _PLACEHOLDER_QUESTION.match(text):
+        return None
+    word = found.group(0) if found else text.split()[0]
+    if text.startswith(PLACEHOLDER):  # the new-study template's own placeholder: its message is the template's
+        return placeholder_message(spec)
+    return f"'{echo(word)}' is a placeholder; " + placeholder_message(spec).replace("placeholder not filled in: ", "", 1)
 
 
 def placeholder_message(spec: dict[str, Any]) -> str:

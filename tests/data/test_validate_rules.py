@@ -65,3 +65,58 @@ def test_a_control_character_in_a_column_name_is_shown_escaped(data: Path):
     lines = reported(data)
     assert any(line.startswith("sof_questions.csv:1: notes\\x07\\u202e: unexpected column; the schema of ") for line in lines), lines
     assert all("\x07" not in line and "\u202e" not in line for line in lines)
+
+
+# --------------------------------------------------------------------------
+# Placeholders in any case
+
+POPULATION = "Analysis population: which patients the denominator counts, e.g. 'all patients treated', 'completers', 'patients given a second course'"
+
+
+@pytest.mark.parametrize("value, word", [("todo: who was treated", "todo"), ("Tbd", "Tbd"), ("all patients (fixme)", "fixme"), ("XXX", "XXX"),
+                                         ("?", "?"), ("?? check", "??"), ("To-do: tbc", "tbc")])
+def test_a_placeholder_in_any_case_is_refused(data: Path, value: str, word: str):
+    set_cell(data / "outcomes.csv", 2, "population", value)
+    assert reported(data) == [
+        f"outcomes.csv:2: population: '{word}' is a placeholder; write {POPULATION}"
+    ]
+
+
+def test_the_templates_placeholder_keeps_its_message(data: Path):
+    set_cell(data / "outcomes.csv", 2, "population", "TODO: who the denominator counts")
+    assert reported(data) == [
+        f"outcomes.csv:2: population: placeholder not filled in: write {POPULATION}"
+    ]
+
+
+@pytest.mark.parametrize("value", ["To do so, all patients", "mastodon", "photodocumented", "Is it? Yes", "XX"])
+def test_words_that_merely_contain_a_placeholder_are_accepted(data: Path, value: str):
+    set_cell(data / "outcomes.csv", 2, "population", value)
+    assert reported(data) == []
+
+
+# --------------------------------------------------------------------------
+# Numbers written one way only; integers within 64 bits
+
+
+@pytest.mark.parametrize("value, canonical", [("+25", "25"), ("025", "25"), ("0025", "25"), ("+0", "0"), ("-0", "0")])
+def test_an_integer_with_a_sign_or_leading_zeros_is_refused(data: Path, value: str, canonical: str):
+    set_cell(data / "outcomes.csv", 2, "events", value)
+    assert reported(data)[0] == (
+        f"outcomes.csv:2: events: '{value}' is not written plainly (no '+' sign, no leading zeros); write {canonical}"
+    )
+
+
+@pytest.mark.parametrize("value, canonical", [("+7.5", "7.5"), ("07.5", "7.5"), ("+0.5", "0.5")])
+def test_a_number_with_a_sign_or_leading_zeros_is_refused(data: Path, value: str, canonical: str):
+    set_cell(data / "outcomes.csv", 2, "mean", value)
+    assert f"outcomes.csv:2: mean: '{value}' is not written plainly (no '+' sign, no leading zeros); write {canonical}" in reported(data)
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "-9223372036854775809", "1" + "0" * 40, "9" * 5000])
+def test_an_integer_beyond_64_bits_is_refused_without_parsing_it(data: Path, value: str):
+    set_cell(data / "outcomes.csv", 2, "events", value)
+    shown = value if len(value) <= 100 else value[:100] + f"… ({len(value):,} characters)"
+    assert reported(data) == [
+        f"outcomes.csv:2: events: '{shown}' does not fit in a 64-bit integer (at most 9,223,372,036,854,775,807); check the number"
+    ]
