@@ -397,6 +397,50 @@ def _key(row: Row, fields: list[str]) -> tuple[str, ...]:
     return tuple(row.raw.get(f, "").strip() for f in fields)
 
 
+# Characters that cannot be seen but make two ids differ: zero-width space, non-joiner, joiner and word
+# joiner, byte-order mark, soft hyphen, Mongolian vowel separator, combining grapheme joiner; and the
+# bidirectional controls (left-to-right and right-to-left marks, embeddings, overrides and isolates).
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f")
+BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def key_fields(table: Table) -> list[str]:
+    """The fields that identify or point to rows: primary key, unique fields, foreign keys and list references."""
+    names: list[str] = []
+    pk = table.schema.get("primaryKey")
+    names += [pk] if isinstance(pk, str) else list(pk or [])
+    names += [n for n, spec in table.fields.items() if spec.get("constraints", {}).get("unique")]
+    for fk in table.schema.get("foreignKeys", []):
+        names += fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+    names += [fk["field"] for fk in table.schema.get("x-listForeignKeys", [])]
+    return [n for n in dict.fromkeys(names) if n in table.header]
+
+
+def check_key_text(table: Table) -> list[Problem]:
+    """Ids and key fields are written in Unicode NFC and hold no invisible or bidirectional control
+    character, so that two keys that look the same are the same."""
+    problems: list[Problem] = []
+    for row in table.rows:
+        for name in key_fields(table):
+            text = row.raw.get(name, "")
+            hidden = [c for c in text if c in INVISIBLE or c in BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Cf")]
+            if hidden:
+                what = ", ".join(dict.fromkeys(f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}" for c in hidden))
+                problems.append(Problem(table.path, row.line, name, f"'{echo(text)}' contains a character that cannot be seen ({what}); "
+                                                                    "delete it (retype the id in a plain text editor)"))
+            elif unicodedata.normalize("NFC", text) != text:
+                problems.append(Problem(table.path, row.line, name, f"'{echo(text)}' is not in Unicode normal form NFC (a letter and its accent "
+                                                                    "stored apart); retype it, or save the file NFC-normalised"))
+    return problems
+
+
+def normal_key(text: str) -> str:
+    """A key as the duplicate check compares it: NFC, case-folded, invisible and bidirectional characters
+    removed, runs of white space made one space."""
+    text = "".join(c for c in unicodedata.normalize("NFC", text) if c not in INVISIBLE and c not in BIDI_CONTROLS)
+    return " ".join(text.casefold().split())
+
+
 def check_unique_keys(table: Table) -> list[Problem]:
     """The primary key and every ``unique`` field identify one row each."""
     problems: list[Problem] = []
@@ -410,18 +454,23 @@ def check_unique_keys(table: Table) -> list[Problem]:
     for fields in keys:
         if any(f not in table.header for f in fields):
             continue
-        first: dict[tuple[str, ...], int] = {}
+        first: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
         for row in table.rows:
-            key = _key(row, fields)
-            if all(k == "" for k in key):
+            written = _key(row, fields)
+            if all(k == "" for k in written):
                 continue
+            key = tuple(normal_key(k) for k in written)
             if key in first:
-                shown = ", ".join(key)
+                line, before = first[key]
+                shown = ", ".join(written)
+                alike = "" if before == written else (
+                    f" as ({echo(', '.join(before))}), the same once case, spacing and invisible characters are ignored"
+                )
                 problems.append(
-                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({echo(shown)}) is already on line {first[key]}; each row must be unique")
+                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({echo(shown)}) is already on line {line}{alike}; each row must be unique")
                 )
             else:
-                first[key] = row.line
+                first[key] = (row.line, written)
     return problems
 
 
@@ -695,6 +744,7 @@ def validate_package(data_dir: str | Path) -> Report:
         table = Table(name=name, path=shown, schema=schema, header=header)
         problems.extend(check_columns(table))
         problems.extend(check_rows(table, records))
+        problems.extend(check_key_text(table))
         problems.extend(check_unique_keys(table))
         tables[name] = table
     for table in tables.values():

@@ -120,3 +120,66 @@ def test_an_integer_beyond_64_bits_is_refused_without_parsing_it(data: Path, val
     assert reported(data) == [
         f"outcomes.csv:2: events: '{shown}' does not fit in a 64-bit integer (at most 9,223,372,036,854,775,807); check the number"
     ]
+
+
+# --------------------------------------------------------------------------
+# Keys: NFC, nothing invisible, compared ignoring case, spacing and invisible characters
+
+KEY = "correll2004, ketamine, complete_relief, {}, all patients treated"
+
+
+def append_copy_of_line_2(data: Path, timepoint: str) -> int:
+    """Append outcomes.csv line 2 again with another time point; return the new line's number."""
+    path = data / "outcomes.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(rows + [rows[1]]), encoding="utf-8")
+    set_cell(path, len(rows) + 1, "timepoint", timepoint)
+    return len(rows) + 1
+
+
+@pytest.mark.parametrize("timepoint, shown", [("After First Course", "After First Course"), ("after  first course", "after  first course"),
+                                              ("AFTER FIRST\u00a0COURSE", "AFTER FIRST\u00a0COURSE")])
+def test_a_key_differing_only_by_case_or_spacing_is_a_duplicate_naming_both_lines(data: Path, timepoint: str, shown: str):
+    line = append_copy_of_line_2(data, timepoint)
+    assert reported(data) == [
+        f"outcomes.csv:{line}: study_id, arm, outcome_id, timepoint, population: duplicate: ({KEY.format(shown)}) is already on line 2 "
+        f"as ({KEY.format('after first course')}), the same once case, spacing and invisible characters are ignored; each row must be unique"
+    ]
+
+
+@pytest.mark.parametrize("char, name", [("\u200b", "U+200B ZERO WIDTH SPACE"), ("\u200d", "U+200D ZERO WIDTH JOINER"), ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+                                        ("\u00ad", "U+00AD SOFT HYPHEN"), ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"), ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+                                        ("\u200f", "U+200F RIGHT-TO-LEFT MARK")])
+def test_a_duplicate_key_with_an_invisible_character_is_refused_twice(data: Path, char: str, name: str):
+    timepoint = f"after first{char} course"
+    line = append_copy_of_line_2(data, timepoint)
+    code = ord(char)
+    escaped = f"after first\\x{code:02x} course" if code <= 0xFF else f"after first\\u{code:04x} course"
+    assert reported(data) == [
+        f"outcomes.csv:{line}: study_id, arm, outcome_id, timepoint, population: duplicate: ({KEY.format(escaped)}) is already on line 2 "
+        f"as ({KEY.format('after first course')}), the same once case, spacing and invisible characters are ignored; each row must be unique",
+        f"outcomes.csv:{line}: timepoint: '{escaped}' contains a character that cannot be seen ({name}); delete it (retype the id in a plain text editor)",
+    ]
+
+
+def test_an_id_with_an_invisible_character_is_refused(data: Path):
+    set_cell(data / "studies.csv", 2, "study_id", "correll\u200b2004")
+    problems = reported(data)
+    assert "studies.csv:2: study_id: 'correll\\u200b2004' contains a character that cannot be seen (U+200B ZERO WIDTH SPACE); " \
+           "delete it (retype the id in a plain text editor)" in problems
+
+
+def test_a_key_not_in_nfc_is_refused(data: Path):
+    set_cell(data / "outcomes.csv", 2, "population", "all patients treate\u0301")
+    assert reported(data) == [
+        "outcomes.csv:2: population: 'all patients treate\u0301' is not in Unicode normal form NFC (a letter and its accent stored apart); "
+        "retype it, or save the file NFC-normalised"
+    ]
+
+
+def test_the_same_key_in_nfc_and_decomposed_is_a_duplicate(data: Path):
+    set_cell(data / "outcomes.csv", 2, "timepoint", "apr\u00e8s")
+    line = append_copy_of_line_2(data, "apre\u0300s")
+    decomposed, composed = KEY.format("apre\u0300s"), KEY.format("apr\u00e8s")
+    assert f"outcomes.csv:{line}: study_id, arm, outcome_id, timepoint, population: duplicate: ({decomposed}) is already on line 2 " \
+           f"as ({composed}), the same once case, spacing and invisible characters are ignored; each row must be unique" in reported(data)
