@@ -637,6 +637,36 @@ def rule_implies(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
     ]
 
 
+# Values that are measured on an outcome's scale (outcome_definitions.scale_min .. scale_max).
+SCALE_FIELDS = ("mean", "ci_low", "ci_high")
+
+
+def check_outcome_scale(tables: dict[str, Table]) -> list[Problem]:
+    """A mean and its interval lie within the scale of their outcome (``outcome_definitions``): a mean of
+    15 on the 0-10 NRS is a typing error or a different scale."""
+    outcomes, definitions = tables.get("outcomes"), tables.get("outcome_definitions")
+    if outcomes is None or definitions is None:
+        return []
+    scales = {
+        row.raw.get("outcome_id", "").strip(): (row.value["scale_min"], row.value["scale_max"], row.line)
+        for row in definitions.rows
+        if row.value.get("scale_min") is not None and row.value.get("scale_max") is not None
+    }
+    problems: list[Problem] = []
+    for row in outcomes.rows:
+        outcome = row.raw.get("outcome_id", "").strip()
+        if outcome not in scales:
+            continue
+        low, high, line = scales[outcome]
+        for name in SCALE_FIELDS:
+            value = row.value.get(name)
+            if value is not None and not low <= value <= high:
+                problems.append(Problem(outcomes.path, row.line, name, (
+                    f"{_fmt(value)} is outside the scale of {outcome}, {_fmt(low)} to {_fmt(high)} ({Path(definitions.path).name} line {line}); "
+                    "check the value, or record it under the outcome whose scale it is on")))
+    return problems
+
+
 CROSS_FIELD_CHECKS: dict[str, Callable[[Table, Row, dict[str, Any]], list[Problem]]] = {
     "less_or_equal": rule_less_or_equal,
     "percent_of": rule_percent_of,
@@ -751,6 +781,7 @@ def validate_package(data_dir: str | Path) -> Report:
         problems.extend(check_foreign_keys(table, tables))
         problems.extend(check_list_foreign_keys(table, tables))
         problems.extend(check_cross_field(table))
+    problems.extend(check_outcome_scale(tables))
     problems.extend(check_unknown_files(data_dir, described))
     return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"), descriptor)
 

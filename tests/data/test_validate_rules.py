@@ -183,3 +183,23 @@ def test_the_same_key_in_nfc_and_decomposed_is_a_duplicate(data: Path):
     decomposed, composed = KEY.format("apre\u0300s"), KEY.format("apr\u00e8s")
     assert f"outcomes.csv:{line}: study_id, arm, outcome_id, timepoint, population: duplicate: ({decomposed}) is already on line 2 " \
            f"as ({composed}), the same once case, spacing and invisible characters are ignored; each row must be unique" in reported(data)
+
+
+# --------------------------------------------------------------------------
+# Values within their outcome's scale
+
+
+@pytest.mark.parametrize("column, value", [("mean", "15"), ("mean", "-3"), ("mean", "10.01"), ("ci_low", "-0.5"), ("ci_high", "11")])
+def test_a_value_outside_its_outcomes_scale_is_refused(data: Path, column: str, value: str):
+    set_cell(data / "outcomes.csv", 5, column, value)
+    problems = [p for p in reported(data) if f": {column}: " in p]
+    assert problems == [
+        f"outcomes.csv:5: {column}: {float(value):g} is outside the scale of pain_intensity_nrs, 0 to 10 (outcome_definitions.csv line 4); "
+        "check the value, or record it under the outcome whose scale it is on"
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "10", "9.99"])
+def test_a_value_at_or_within_the_scales_ends_is_accepted(data: Path, value: str):
+    set_cell(data / "outcomes.csv", 5, "mean", value)
+    assert reported(data) == []
