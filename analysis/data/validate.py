@@ -76,6 +76,7 @@ class Table:
     schema: dict[str, Any]
     header: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    complete: bool = True  # False when the CSV could not be read to its end (rows are missing)
 
     @property
     def fields(self) -> dict[str, dict[str, Any]]:
@@ -176,8 +177,21 @@ def check_encoding(name: str, raw: bytes) -> tuple[str, list[Problem]]:
     return raw.decode("utf-8", errors="replace"), problems
 
 
+# The longest value a CSV cell may hold (the csv module's default limit, set here so that no other
+# library that raises the process-wide limit changes what the validator accepts).
+FIELD_SIZE_LIMIT = 131072
+
+
 def parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     """Split CSV text into a header and rows, each row with its first physical line."""
+    previous_limit = csv.field_size_limit(FIELD_SIZE_LIMIT)
+    try:
+        return _parse_csv(name, text)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -192,10 +206,70 @@ def parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str
                 continue
             rows.append((start, record))
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, WHOLE_ROW, f"the CSV cannot be parsed here: {exc}; check the quotes on this line"))
+        located = locate_csv_error(text, previous_end + 1, FIELD_SIZE_LIMIT)
+        if located:
+            problems.append(Problem(name, located[0], WHOLE_ROW, located[1]))
+        else:
+            problems.append(Problem(name, reader.line_num, WHOLE_ROW, f"the CSV cannot be parsed here: {echo(exc)}; check the quotes on this line"))
     if not header:
         problems.append(Problem(name, 1, WHOLE_FILE, "the file is empty; it needs at least the header line"))
     return header, rows, problems
+
+
+def locate_csv_error(text: str, start_line: int, limit: int) -> tuple[int, str] | None:
+    """Where a CSV record that cannot be parsed goes wrong, as (line, message), with the line where the
+    trouble *starts*: the opening quote of a quoted value that is never closed, or the first line of a
+    value longer than ``limit`` characters. None when the record's own line is the right place to report.
+
+    Reads the record as the ``csv`` module does (a value that starts with a quote runs to the next quote
+    that is not doubled; a quote inside an unquoted value is text), from the record's first line.
+    """
+    i = sum(len(line) + 1 for line in text.split("\n")[: start_line - 1])
+    line, end = start_line, len(text)
+    while i < end:
+        field_line, length = line, 0
+        if text[i] == '"':
+            i += 1
+            while True:
+                if i >= end:  # (however long the value has grown: the missing quote is the cause)
+                    return field_line, ("a quoted value starts on this line and its closing quote never comes; "
+                                        "add the closing quote (\") at the end of the value, and write a quote inside a value as two (\"\")")
+                if text[i] == '"':
+                    if text[i + 1 : i + 2] == '"':
+                        i, length = i + 2, length + 1
+                        continue
+                    i += 1
+                    if length > limit:
+                        return field_line, too_long_message(limit)
+                    if i < end and text[i] not in ",\r\n":
+                        if field_line == line:
+                            return None  # the quote trouble is on one line, the line the csv module names
+                        return field_line, (f"a quoted value starts on this line and is never closed (the next quote, on line {line}, "
+                                            "is followed by more text, so it cannot be the closing one); add the closing quote (\") at the end "
+                                            "of the value, and write a quote inside a value as two (\"\")")
+                    break
+                if text[i] == "\n":
+                    line += 1
+                i, length = i + 1, length + 1
+        else:
+            while i < end and text[i] not in ",\r\n":
+                i, length = i + 1, length + 1
+                if length > limit:
+                    return field_line, too_long_message(limit)
+        if i < end and text[i] == ",":
+            i += 1
+            continue
+        if text[i : i + 2] == "\r\n":
+            i += 1
+        if i < end and text[i] == "\n":
+            line += 1
+        i += 1
+    return None
+
+
+def too_long_message(limit: int) -> str:
+    return (f"a value that starts on this line is longer than {limit:,} characters, more than any value of the review; "
+            "if it is text, check for a quote that opens it and is never closed; otherwise shorten it")
 
 
 # --------------------------------------------------------------------------
@@ -485,6 +559,8 @@ def check_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
         target = tables.get(target_name)
         if target is None or any(f not in table.header for f in fields) or any(f not in target.header for f in ref_fields):
             continue  # the missing table or column is reported on its own
+        if not target.complete:
+            continue  # rows of the target could not be read: its parse error is reported, not every reference to them
         existing = {_key(r, ref_fields) for r in target.rows}
         for row in table.rows:
             key = _key(row, fields)
@@ -519,7 +595,7 @@ def check_list_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Prob
         target = tables.get(fk["reference"]["resource"])
         ref_field = fk["reference"]["fields"]
         ref_field = ref_field[0] if isinstance(ref_field, list) else ref_field
-        if target is None or name not in table.header or ref_field not in target.header:
+        if target is None or name not in table.header or ref_field not in target.header or not target.complete:
             continue
         existing = {r.raw.get(ref_field, "").strip() for r in target.rows}
         for row in table.rows:
@@ -771,7 +847,7 @@ def validate_package(data_dir: str | Path) -> Report:
             continue  # a non-tabular resource (e.g. a BibTeX file): only its encoding is checked here
         header, records, parse_problems = parse_csv(shown, text)
         problems.extend(parse_problems)
-        table = Table(name=name, path=shown, schema=schema, header=header)
+        table = Table(name=name, path=shown, schema=schema, header=header, complete=not parse_problems)
         problems.extend(check_columns(table))
         problems.extend(check_rows(table, records))
         problems.extend(check_key_text(table))

@@ -203,3 +203,62 @@ def test_a_value_outside_its_outcomes_scale_is_refused(data: Path, column: str, 
 def test_a_value_at_or_within_the_scales_ends_is_accepted(data: Path, value: str):
     set_cell(data / "outcomes.csv", 5, "mean", value)
     assert reported(data) == []
+
+
+# --------------------------------------------------------------------------
+# A quote or size problem is reported at the line where it starts
+
+NEVER_CLOSED = ("a quoted value starts on this line and its closing quote never comes; "
+                "add the closing quote (\") at the end of the value, and write a quote inside a value as two (\"\")")
+
+
+def open_a_quote(path: Path, line: int) -> None:
+    """Put a quote at the start of the second cell of a line, never closed there."""
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    rows[line - 1] = rows[line - 1].replace(",", ',"', 1)
+    path.write_text("".join(rows), encoding="utf-8")
+
+
+def test_an_unbalanced_quote_is_reported_where_it_opens_not_where_parsing_fails(data: Path):
+    open_a_quote(data / "sof_questions.csv", 3)
+    assert reported(data) == [
+        "sof_questions.csv:3: (row): a quoted value starts on this line and is never closed (the next quote, on line 6, is followed by more text, "
+        "so it cannot be the closing one); add the closing quote (\") at the end of the value, and write a quote inside a value as two (\"\")"
+    ]
+
+
+def test_a_quote_never_closed_before_the_end_of_the_file(data: Path):
+    path = data / "prisma_flow.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines) + 'extra_field,1,"never closed\nand more text\n', encoding="utf-8")
+    assert reported(data) == [f"prisma_flow.csv:{len(lines) + 1}: (row): {NEVER_CLOSED}"]
+
+
+def test_a_quote_opened_in_a_large_file_is_not_reported_as_an_over_long_field(data: Path):
+    path = data / "studies.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines) + 'new2024,"A title\n' + "that goes on, and on,\n" * 7000, encoding="utf-8")
+    assert reported(data) == [f"studies.csv:{len(lines) + 1}: (row): {NEVER_CLOSED}"]
+
+
+def test_an_over_long_value_is_reported_at_its_first_line(data: Path):
+    path = data / "searches.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    rows[4] = rows[4].replace(",", ',"' + "x\n" * 70000 + '"', 1)
+    path.write_text("".join(rows), encoding="utf-8")
+    assert reported(data) == [
+        "searches.csv:5: (row): a value that starts on this line is longer than 131,072 characters, more than any value of the review; "
+        "if it is text, check for a quote that opens it and is never closed; otherwise shorten it"
+    ]
+
+
+def test_a_quote_problem_on_one_line_keeps_the_csv_modules_reason(data: Path):
+    set_cell(data / "sof_questions.csv", 3, "notes", "PLACEHOLDERNOTE")
+    path = data / "sof_questions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("PLACEHOLDERNOTE", '"a" b'), encoding="utf-8")
+    assert reported(data) == ["sof_questions.csv:3: (row): the CSV cannot be parsed here: ',' expected after '\"'; check the quotes on this line"]
+
+
+def test_a_table_cut_short_by_a_parse_error_does_not_flood_the_report_with_missing_references(data: Path):
+    open_a_quote(data / "studies.csv", 3)
+    assert reported(data) == ["studies.csv:3: (row): the CSV cannot be parsed here: ',' expected after '\"'; check the quotes on this line"]
