@@ -802,12 +802,18 @@ def check_data_version(descriptor: dict[str, Any], raw_text: str, shown: str) ->
 
 
 def check_unknown_files(data_dir: Path, described: Iterable[str]) -> list[Problem]:
-    """Every file in the data folder is described by the descriptor (hidden files excepted)."""
+    """Every file anywhere under the data folder is described by the descriptor, hidden files too
+    (a ``.notes.csv`` would otherwise be published with the site unchecked)."""
     known = {DESCRIPTOR, *described}
     problems = []
     for path in sorted(data_dir.rglob("*")):
         rel = path.relative_to(data_dir).as_posix()
-        if path.is_file() and rel not in known and not any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+        if path.is_dir() or rel in known:
+            continue
+        if any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+            problems.append(Problem(path.as_posix(), 1, WHOLE_FILE, "hidden file (its name or folder starts with '.') in the data folder, "
+                                                                    f"where every file is data; remove it, or describe it in {DESCRIPTOR} under a name without the '.'"))
+        else:
             problems.append(Problem(path.as_posix(), 1, WHOLE_FILE, f"file is not described in {DESCRIPTOR}; add it as a resource there, or remove it"))
     return problems
 

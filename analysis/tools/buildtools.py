@@ -420,9 +420,19 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The data files published with the site (CSV tables, references.bib and datapackage.json)."""
+    """The data files published with the site: ``datapackage.json`` and the resources it declares (CSV
+    tables, references.bib), nothing else -- a hidden or undeclared file in ``data/`` is never served."""
     folder = root / "data"
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES) if folder.is_dir() else []
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        return []
+    try:
+        resources = json.loads(descriptor.read_text(encoding="utf-8-sig")).get("resources", [])
+    except (ValueError, AttributeError):
+        return []  # the validator reports a malformed descriptor; nothing is served from it
+    declared = {r.get("path") for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)}
+    files = [folder / "datapackage.json"] + [folder / p for p in declared if "/" not in p and not p.startswith(".")]
+    return sorted(p for p in files if p.is_file() and p.suffix in DATA_SUFFIXES)
 
 
 def _data_index_html(files: list[Path]) -> str:
@@ -450,6 +460,10 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if files:
         target = out / "data"
         target.mkdir(parents=True, exist_ok=True)
+        served = {p.name for p in files} | {"results.json", "index.html"}
+        for stale in target.iterdir():  # a file served by an earlier build and no longer declared
+            if stale.name not in served:
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         for path in files:
             shutil.copyfile(path, target / path.name)
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.

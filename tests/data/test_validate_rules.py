@@ -262,3 +262,24 @@ def test_a_quote_problem_on_one_line_keeps_the_csv_modules_reason(data: Path):
 def test_a_table_cut_short_by_a_parse_error_does_not_flood_the_report_with_missing_references(data: Path):
     open_a_quote(data / "studies.csv", 3)
     assert reported(data) == ["studies.csv:3: (row): the CSV cannot be parsed here: ',' expected after '\"'; check the quotes on this line"]
+
+
+# --------------------------------------------------------------------------
+# No hidden or undeclared file anywhere under data/
+
+
+@pytest.mark.parametrize("name", [".notes.csv", ".DS_Store", ".git/config", "sub/.x.csv", ".hidden/studies.csv"])
+def test_a_hidden_file_in_the_data_folder_is_reported(data: Path, name: str):
+    (data / name).parent.mkdir(parents=True, exist_ok=True)
+    (data / name).write_text("a,b\n1,2\n", encoding="utf-8")
+    assert reported(data) == [
+        f"{name}:1: (file): hidden file (its name or folder starts with '.') in the data folder, where every file is data; "
+        "remove it, or describe it in datapackage.json under a name without the '.'"
+    ]
+
+
+@pytest.mark.parametrize("name", ["extra.csv", "sub/studies.csv", "notes.txt"])
+def test_an_undeclared_file_in_the_data_folder_is_reported(data: Path, name: str):
+    (data / name).parent.mkdir(parents=True, exist_ok=True)
+    (data / name).write_text("a,b\n1,2\n", encoding="utf-8")
+    assert reported(data) == [f"{name}:1: (file): file is not described in datapackage.json; add it as a resource there, or remove it"]
