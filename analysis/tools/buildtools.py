@@ -430,7 +430,7 @@ def data_files(root: Path) -> list[Path]:
         resources = json.loads(descriptor.read_text(encoding="utf-8-sig")).get("resources", [])
     except (ValueError, AttributeError):
         return []  # the validator reports a malformed descriptor; nothing is served from it
-    declared = {r.get("path") for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)}
+    declared: set[str] = {r["path"] for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)}
     files = [folder / "datapackage.json"] + [folder / p for p in declared if "/" not in p and not p.startswith(".")]
     return sorted(p for p in files if p.is_file() and p.suffix in DATA_SUFFIXES)
 
