@@ -779,6 +779,89 @@ def _descriptor_line(raw_text: str, key: str) -> int:
     return 1
 
 
+# --------------------------------------------------------------------------
+# The bibliography (references.bib)
+
+_BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
+# A citation of a BibTeX key in a text cell, as MyST writes it: {cite}`key`, {cite:p}`a,b`.
+_CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+
+
+@dataclass
+class Bibliography:
+    """The BibTeX file as read for validation: each entry's key and the line where the entry starts."""
+
+    path: str
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+def check_bibtex(shown: str, text: str) -> tuple[Bibliography, list[Problem]]:
+    """The BibTeX file parses strictly (pybtex, as the book's references page reads it), each syntax error
+    at its line; no key twice (BibTeX keys ignore case), naming both lines."""
+    import pybtex.errors
+    from pybtex.database.input import bibtex
+    from pybtex.scanner import PybtexError
+
+    bib = Bibliography(shown)
+    problems: list[Problem] = []
+    starts: list[int] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for match in _BIB_ENTRY.finditer(text):
+        kind, key = match.group(1).lower(), match.group(2)
+        if kind in ("comment", "string", "preamble"):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        starts.append(line)
+        if key.lower() in seen:
+            first, written = seen[key.lower()]
+            same = "" if written == key else f" (as '{echo(written)}': BibTeX keys ignore case)"
+            problems.append(Problem(shown, line, key, f"duplicate BibTeX key: '{echo(key)}' is already the key of the entry on line {first}{same}; "
+                                                      "keep one entry per report"))
+        else:
+            seen[key.lower()] = (line, key)
+            bib.keys[key] = line
+    strict = pybtex.errors.strict
+    pybtex.errors.set_strict_mode(True)
+    try:
+        bibtex.Parser().parse_string(text)
+    except PybtexError as exc:
+        lineno = getattr(exc, "lineno", None)
+        if lineno is None and "repeated bibliography entry" in str(exc):
+            pass  # reported above, with both lines
+        else:
+            line = int(lineno or 1)
+            entry = max((n for n in starts if n < line), default=None)
+            within = f" (in the entry that starts on line {entry})" if entry else ""
+            reason = str(exc).split(": ", 1)[-1] if str(exc).startswith("syntax error") else str(exc)
+            problems.append(Problem(shown, line, WHOLE_FILE, f"BibTeX syntax error{within}: {echo(reason)}; check the braces, quotes and commas "
+                                                             "of the entry (each field is name = {value}, fields separated by commas, the entry closed by })"))
+    finally:
+        pybtex.errors.set_strict_mode(strict)
+    return bib, problems
+
+
+def check_bibtex_keys(bib: Bibliography, tables: dict[str, Table]) -> list[Problem]:
+    """Every BibTeX key is the report_id of a report in reports.csv, and every key cited in the data
+    (a ``{cite}`key``` role in a text cell) has its entry in the BibTeX file."""
+    problems: list[Problem] = []
+    reports = tables.get("reports")
+    if reports is not None and reports.complete and "report_id" in reports.header:
+        ids = {r.raw.get("report_id", "").strip() for r in reports.rows}
+        for key, line in bib.keys.items():
+            if key not in ids:
+                problems.append(Problem(bib.path, line, key, f"'{echo(key)}' is not a report_id in {Path(reports.path).name}; each entry is keyed by the "
+                                                             "report_id of its report: correct the key, or add the report there first"))
+    for table in tables.values():
+        for row in table.rows:
+            for name, text in row.raw.items():
+                for match in _CITE_ROLE.finditer(text):
+                    for key in (k.strip() for k in match.group(1).split(",")):
+                        if key and key not in bib.keys:
+                            problems.append(Problem(table.path, row.line, name, f"cites '{echo(key)}', which has no entry in {Path(bib.path).name}; "
+                                                                                "add the entry (keyed by the report's report_id) or correct the key"))
+    return problems
+
+
 def check_data_version(descriptor: dict[str, Any], raw_text: str, shown: str) -> list[Problem]:
     """The package states its data version (MAJOR.MINOR.PATCH) and the date of that version (``created``)."""
     problems = []
@@ -833,6 +916,7 @@ def validate_package(data_dir: str | Path) -> Report:
     descriptor_path = data_dir / DESCRIPTOR
     problems.extend(check_data_version(descriptor, descriptor_path.read_text(encoding="utf-8-sig"), descriptor_path.as_posix()))
     tables: dict[str, Table] = {}
+    bibliographies: list[Bibliography] = []
     described = []
     for index, resource in enumerate(descriptor["resources"]):
         name, path = resource.get("name"), resource.get("path")
@@ -850,7 +934,11 @@ def validate_package(data_dir: str | Path) -> Report:
         problems.extend(encoding_problems)
         schema = resource.get("schema")
         if not isinstance(schema, dict):
-            continue  # a non-tabular resource (e.g. a BibTeX file): only its encoding is checked here
+            if path.endswith(".bib") or resource.get("format") == "bib":
+                bib, bib_problems = check_bibtex(shown, text)
+                bibliographies.append(bib)
+                problems.extend(bib_problems)
+            continue  # another non-tabular resource: only its encoding is checked
         header, records, parse_problems = parse_csv(shown, text)
         problems.extend(parse_problems)
         table = Table(name=name, path=shown, schema=schema, header=header, complete=not parse_problems)
@@ -864,6 +952,8 @@ def validate_package(data_dir: str | Path) -> Report:
         problems.extend(check_list_foreign_keys(table, tables))
         problems.extend(check_cross_field(table))
     problems.extend(check_outcome_scale(tables))
+    for bib in bibliographies:
+        problems.extend(check_bibtex_keys(bib, tables))
     problems.extend(check_unknown_files(data_dir, described))
     return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"), descriptor)
 

@@ -283,3 +283,65 @@ def test_an_undeclared_file_in_the_data_folder_is_reported(data: Path, name: str
     (data / name).parent.mkdir(parents=True, exist_ok=True)
     (data / name).write_text("a,b\n1,2\n", encoding="utf-8")
     assert reported(data) == [f"{name}:1: (file): file is not described in datapackage.json; add it as a resource there, or remove it"]
+
+
+# --------------------------------------------------------------------------
+# BibTeX: parsed strictly, no duplicate keys, every key a report, every cited key present
+
+SYNTAX_HINT = "check the braces, quotes and commas of the entry (each field is name = {value}, fields separated by commas, the entry closed by })"
+
+
+def bib_lines(data: Path) -> list[str]:
+    return (data / "references.bib").read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def test_a_bibtex_entry_without_its_closing_brace_is_reported_with_its_line(data: Path):
+    lines = bib_lines(data)
+    assert lines[9] == "}\n" and lines[11].startswith("@article{schwartzman2009,")
+    (data / "references.bib").write_text("".join(lines[:9] + lines[10:]), encoding="utf-8")
+    assert reported(data) == [f"references.bib:11: (file): BibTeX syntax error (in the entry that starts on line 1): '}}' expected; {SYNTAX_HINT}"]
+
+
+def test_a_bibtex_field_without_its_comma_is_reported_with_its_line(data: Path):
+    lines = bib_lines(data)
+    lines[1] = lines[1].rstrip(",\n") + "\n"
+    (data / "references.bib").write_text("".join(lines), encoding="utf-8")
+    assert reported(data) == [f"references.bib:3: (file): BibTeX syntax error (in the entry that starts on line 1): '}}' expected; {SYNTAX_HINT}"]
+
+
+def test_a_bibtex_file_that_ends_inside_an_entry(data: Path):
+    lines = bib_lines(data)
+    (data / "references.bib").write_text("".join(lines) + "@misc{src000,\n  title = {unfinished\n", encoding="utf-8")
+    problems = reported(data)
+    assert problems == [
+        f"references.bib:{len(lines) + 2}: (file): BibTeX syntax error (in the entry that starts on line {len(lines) + 1}): premature end of file; {SYNTAX_HINT}",
+    ]
+
+
+@pytest.mark.parametrize("key, note", [("correll2004", ""), ("Correll2004", " (as 'correll2004': BibTeX keys ignore case)")])
+def test_a_duplicate_bibtex_key_is_reported_naming_both_lines(data: Path, key: str, note: str):
+    lines = bib_lines(data)
+    (data / "references.bib").write_text("".join(lines) + f"\n@misc{{{key},\n  title = {{Again}},\n  year = {{2004}}\n}}\n", encoding="utf-8")
+    assert f"references.bib:{len(lines) + 2}: {key}: duplicate BibTeX key: '{key}' is already the key of the entry on line 1{note}; keep one entry per report" \
+        in reported(data)
+
+
+def test_a_bibtex_key_that_is_no_report_is_reported(data: Path):
+    lines = bib_lines(data)
+    (data / "references.bib").write_text("".join(lines) + "\n@misc{nobody1999,\n  title = {Nobody},\n  year = {1999}\n}\n", encoding="utf-8")
+    assert reported(data) == [
+        f"references.bib:{len(lines) + 2}: nobody1999: 'nobody1999' is not a report_id in reports.csv; each entry is keyed by the report_id of its report: "
+        "correct the key, or add the report there first"
+    ]
+
+
+def test_a_key_cited_in_the_data_must_have_its_entry(data: Path):
+    set_cell(data / "outcomes.csv", 2, "notes", "as in {cite:p}`correll2004,nobody1999`")
+    assert reported(data) == [
+        "outcomes.csv:2: notes: cites 'nobody1999', which has no entry in references.bib; add the entry (keyed by the report's report_id) or correct the key"
+    ]
+
+
+def test_a_key_cited_in_the_data_with_its_entry_is_accepted(data: Path):
+    set_cell(data / "outcomes.csv", 2, "notes", "as in {cite}`correll2004`")
+    assert reported(data) == []
