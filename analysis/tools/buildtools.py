@@ -435,6 +435,35 @@ def data_files(root: Path) -> list[Path]:
     return sorted(p for p in files if p.is_file() and p.suffix in DATA_SUFFIXES)
 
 
+def positional_cell_ids(text: str) -> str:
+    """A notebook (nbformat JSON) with each cell's id derived from its position (``cell-1``, ``cell-2``, ...).
+
+    Jupytext and myst-nb give the cells of a text notebook random ids, so two builds of the same
+    commit would serve different ``_sources/*.ipynb``; ids from positions make them byte-identical.
+    """
+    import nbformat
+
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    if "cells" not in nb:
+        return text
+    for number, cell in enumerate(nb.cells, 1):
+        cell["id"] = f"cell-{number}"
+    if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) < 5:
+        nb["nbformat_minor"] = 5  # cell ids exist from nbformat 4.5
+    return str(nbformat.writes(nb))
+
+
+def fix_cell_ids(folder: Path) -> None:
+    """Give every notebook under ``folder`` positional cell ids (rewriting only those that change)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        fixed = positional_cell_ids(text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def _data_index_html(files: list[Path]) -> str:
     from html import escape
 
@@ -456,6 +485,8 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
     root, out = Path(app.srcdir), Path(app.outdir)
+    for folder in (out / "_sources", out.parent / "jupyter_execute"):
+        fix_cell_ids(folder)  # the same notebook, the same bytes, in every build
     files = data_files(root)
     if files:
         target = out / "data"
