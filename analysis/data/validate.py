@@ -727,6 +727,7 @@ def check_outcome_scale(tables: dict[str, Table]) -> list[Problem]:
         row.raw.get("outcome_id", "").strip(): (row.value["scale_min"], row.value["scale_max"], row.line)
         for row in definitions.rows
         if row.value.get("scale_min") is not None and row.value.get("scale_max") is not None
+        and row.value["scale_min"] <= row.value["scale_max"]  # a reversed scale is reported by its own rule, once
     }
     problems: list[Problem] = []
     for row in outcomes.rows:
