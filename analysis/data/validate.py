@@ -28,6 +28,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        # A file or column name, too, comes from the contributor: nothing raw reaches the terminal.
+        return f"{echo(self.file, UNLIMITED)}:{self.line}: {echo(self.field, UNLIMITED)}: {echo(self.message, UNLIMITED)}"
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Table:
     schema: dict[str, Any]
     header: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    complete: bool = True  # False when the CSV could not be read to its end (rows are missing)
 
     @property
     def fields(self) -> dict[str, dict[str, Any]]:
@@ -103,6 +106,33 @@ class Report:
             f"{self.data_dir}: valid{version}: {len(self.tables)} tables, {total} rows "
             f"({counts}); schema {DESCRIPTOR}"
         )
+
+
+# --------------------------------------------------------------------------
+# Showing a value in a message
+
+# Longest part of a value echoed in a message (a longer value is cut, with its length stated).
+ECHO_LIMIT = 100
+UNLIMITED = 1 << 62
+
+
+def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
+    """A value as a message may show it: every control, format (invisible, bidirectional) or
+    line-breaking character written as an escape (``\\x1b``, ``\\u200b``), never raw, so a bad value
+    cannot colour, move or hide the text of the report; a long value is cut to ``limit`` characters.
+
+    Every message that echoes a value from the data goes through this function.
+    """
+    text = str(value)
+    cut = len(text) > limit
+    out = []
+    for char in text[:limit] if cut else text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out) + (f"… ({len(text):,} characters)" if cut else "")
 
 
 # --------------------------------------------------------------------------
@@ -147,8 +177,21 @@ def check_encoding(name: str, raw: bytes) -> tuple[str, list[Problem]]:
     return raw.decode("utf-8", errors="replace"), problems
 
 
+# The longest value a CSV cell may hold (the csv module's default limit, set here so that no other
+# library that raises the process-wide limit changes what the validator accepts).
+FIELD_SIZE_LIMIT = 131072
+
+
 def parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     """Split CSV text into a header and rows, each row with its first physical line."""
+    previous_limit = csv.field_size_limit(FIELD_SIZE_LIMIT)
+    try:
+        return _parse_csv(name, text)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -163,10 +206,70 @@ def parse_csv(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str
                 continue
             rows.append((start, record))
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, WHOLE_ROW, f"the CSV cannot be parsed here: {exc}; check the quotes on this line"))
+        located = locate_csv_error(text, previous_end + 1, FIELD_SIZE_LIMIT)
+        if located:
+            problems.append(Problem(name, located[0], WHOLE_ROW, located[1]))
+        else:
+            problems.append(Problem(name, reader.line_num, WHOLE_ROW, f"the CSV cannot be parsed here: {echo(exc)}; check the quotes on this line"))
     if not header:
         problems.append(Problem(name, 1, WHOLE_FILE, "the file is empty; it needs at least the header line"))
     return header, rows, problems
+
+
+def locate_csv_error(text: str, start_line: int, limit: int) -> tuple[int, str] | None:
+    """Where a CSV record that cannot be parsed goes wrong, as (line, message), with the line where the
+    trouble *starts*: the opening quote of a quoted value that is never closed, or the first line of a
+    value longer than ``limit`` characters. None when the record's own line is the right place to report.
+
+    Reads the record as the ``csv`` module does (a value that starts with a quote runs to the next quote
+    that is not doubled; a quote inside an unquoted value is text), from the record's first line.
+    """
+    i = sum(len(line) + 1 for line in text.split("\n")[: start_line - 1])
+    line, end = start_line, len(text)
+    while i < end:
+        field_line, length = line, 0
+        if text[i] == '"':
+            i += 1
+            while True:
+                if i >= end:  # (however long the value has grown: the missing quote is the cause)
+                    return field_line, ("a quoted value starts on this line and its closing quote never comes; "
+                                        "add the closing quote (\") at the end of the value, and write a quote inside a value as two (\"\")")
+                if text[i] == '"':
+                    if text[i + 1 : i + 2] == '"':
+                        i, length = i + 2, length + 1
+                        continue
+                    i += 1
+                    if length > limit:
+                        return field_line, too_long_message(limit)
+                    if i < end and text[i] not in ",\r\n":
+                        if field_line == line:
+                            return None  # the quote trouble is on one line, the line the csv module names
+                        return field_line, (f"a quoted value starts on this line and is never closed (the next quote, on line {line}, "
+                                            "is followed by more text, so it cannot be the closing one); add the closing quote (\") at the end "
+                                            "of the value, and write a quote inside a value as two (\"\")")
+                    break
+                if text[i] == "\n":
+                    line += 1
+                i, length = i + 1, length + 1
+        else:
+            while i < end and text[i] not in ",\r\n":
+                i, length = i + 1, length + 1
+                if length > limit:
+                    return field_line, too_long_message(limit)
+        if i < end and text[i] == ",":
+            i += 1
+            continue
+        if text[i : i + 2] == "\r\n":
+            i += 1
+        if i < end and text[i] == "\n":
+            line += 1
+        i += 1
+    return None
+
+
+def too_long_message(limit: int) -> str:
+    return (f"a value that starts on this line is longer than {limit:,} characters, more than any value of the review; "
+            "if it is text, check for a quote that opens it and is never closed; otherwise shorten it")
 
 
 # --------------------------------------------------------------------------
@@ -202,31 +305,70 @@ MAX_COUNT = 10**9
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+# Signed 64-bit integers: what a data frame column (Int64) can hold.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def check_int64(text: str) -> str | None:
+    """An integer a 64-bit column can hold (checked on the digits, before Python parses them)."""
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 19 or not INT64_MIN <= int(text) <= INT64_MAX:
+        return f"'{echo(text)}' does not fit in a 64-bit integer (at most {INT64_MAX:,}); check the number"
+    return None
+
+
+def check_canonical_number(kind: str, text: str) -> str | None:
+    """Numbers written one way only: no '+' sign and no leading zero ('+25' and '025' are 25), so that a
+    change of writing is never reported as a change of value."""
+    canonical = text
+    if canonical.startswith("+"):
+        canonical = canonical[1:]
+    sign = "-" if canonical.startswith("-") else ""
+    body = canonical[len(sign):]
+    if kind == "integer":
+        body = body.lstrip("0") or "0"
+        if sign and body == "0":
+            sign = ""
+    else:
+        whole, dot, rest = body.partition(".")
+        if len(whole) > 1 and whole.startswith("0"):
+            whole = whole.lstrip("0") or "0"
+        body = whole + dot + rest
+    canonical = sign + body
+    if canonical == text:
+        return None
+    return f"'{echo(text)}' is not written plainly (no '+' sign, no leading zeros); write {canonical}"
+
+
 def parse_value(kind: str, text: str) -> tuple[Any, str | None]:
     """Parse one non-empty cell by Table Schema type; return (value, error)."""
+    if kind in ("integer", "number") and (_INTEGER if kind == "integer" else _NUMBER).match(text):
+        error = (check_int64(text) if kind == "integer" else None) or check_canonical_number(kind, text)
+        if error:
+            return None, error
     if kind == "integer":
         if _INTEGER.match(text):
             value = int(text)
             if abs(value) > MAX_COUNT:
-                return None, f"'{text}' is far larger than any study (more than {MAX_COUNT:,}); check the number"
+                return None, f"'{echo(text)}' is far larger than any study (more than {MAX_COUNT:,}); check the number"
             return value, None
-        return None, f"'{text}' is not an integer; write a whole number such as 12"
+        return None, f"'{echo(text)}' is not an integer; write a whole number such as 12"
     if kind == "number":
         if _NUMBER.match(text):
             number = float(text)
             if not math.isfinite(number) or abs(number) > MAX_COUNT:
-                return None, f"'{text}' is not a usable number (infinite, or more than {MAX_COUNT:,}); write the value as the report gives it"
+                return None, f"'{echo(text)}' is not a usable number (infinite, or more than {MAX_COUNT:,}); write the value as the report gives it"
             return number, None
-        return None, f"'{text}' is not a number; write digits with a decimal point, e.g. 7.5 (no units, no % sign, no comma)"
+        return None, f"'{echo(text)}' is not a number; write digits with a decimal point, e.g. 7.5 (no units, no % sign, no comma)"
     if kind == "boolean":
         if text in ("true", "false"):
             return text == "true", None
-        return None, f"'{text}' is not a boolean; write true or false"
+        return None, f"'{echo(text)}' is not a boolean; write true or false"
     if kind == "date":
         try:
             return _dt.date.fromisoformat(text), None
         except ValueError:
-            return None, f"'{text}' is not a date; write YYYY-MM-DD"
+            return None, f"'{echo(text)}' is not a date; write YYYY-MM-DD"
     return text, None
 
 
@@ -240,12 +382,13 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
         if constraints.get("required"):
             return [Problem(*where, f"missing value; this field is required ({spec.get('description', '').rstrip('.')})")]
         return []
-    if text.startswith(PLACEHOLDER):
-        return [Problem(*where, placeholder_message(spec))]
+    placeholder = check_placeholder(text, spec)
+    if placeholder:
+        return [Problem(*where, placeholder)]
     if text != text.strip():
-        return [Problem(*where, f"'{text}' has spaces at its start or end; remove them")]
+        return [Problem(*where, f"'{echo(text)}' has spaces at its start or end; remove them")]
     if spec.get("type", "string") == "string" and text[0] in FORMULA_STARTS:
-        return [Problem(*where, f"starts with '{text[0]}', which a spreadsheet opening the published CSV would run as a formula; "
+        return [Problem(*where, f"starts with '{echo(text[0])}', which a spreadsheet opening the published CSV would run as a formula; "
                                 "rephrase the start of the text (e.g. 'plus 25' or 'at least')")]
     value, error = parse_value(spec.get("type", "string"), text)
     if error:
@@ -254,19 +397,36 @@ def check_cell(table: Table, row: Row, name: str, spec: dict[str, Any]) -> list[
     row.value[name] = value
     problems: list[Problem] = []
     if "enum" in constraints and value not in constraints["enum"]:
-        problems.append(Problem(*where, f"'{text}' is not an allowed value; allowed: {', '.join(map(str, constraints['enum']))}"))
+        problems.append(Problem(*where, f"'{echo(text)}' is not an allowed value; allowed: {', '.join(map(str, constraints['enum']))}"))
     if "minimum" in constraints and value < constraints["minimum"]:
         why = "; counts cannot be negative" if constraints["minimum"] == 0 and spec.get("type") == "integer" else ""
-        problems.append(Problem(*where, f"{text} is below the minimum {constraints['minimum']}{why}"))
+        problems.append(Problem(*where, f"{echo(text)} is below the minimum {constraints['minimum']}{why}"))
     if "maximum" in constraints and value > constraints["maximum"]:
-        problems.append(Problem(*where, f"{text} is above the maximum {constraints['maximum']}"))
+        problems.append(Problem(*where, f"{echo(text)} is above the maximum {constraints['maximum']}"))
     if "pattern" in constraints and not re.fullmatch(constraints["pattern"], text):
-        problems.append(Problem(*where, f"'{text}' does not have the required form (pattern {constraints['pattern']}): {spec.get('description', '')}"))
+        problems.append(Problem(*where, f"'{echo(text)}' does not have the required form (pattern {constraints['pattern']}): {spec.get('description', '')}"))
     if "minLength" in constraints and len(text) < constraints["minLength"]:
         problems.append(Problem(*where, f"too short ({len(text)} characters; at least {constraints['minLength']})"))
     if "maxLength" in constraints and len(text) > constraints["maxLength"]:
         problems.append(Problem(*where, f"too long ({len(text)} characters; at most {constraints['maxLength']}); shorten the quote"))
     return problems
+
+
+# Placeholders, in any case: a word such as TODO, tbd or FixMe anywhere in a cell (as a word of its own),
+# a cell of question marks or a cell that starts with one ('? check').
+_PLACEHOLDER_WORD = re.compile(r"(?<![0-9A-Za-z_])(todo|tbd|tbc|tba|fixme|xxx+)(?![0-9A-Za-z_])", re.IGNORECASE)
+_PLACEHOLDER_QUESTION = re.compile(r"^\?+(\s|$)")
+
+
+def check_placeholder(text: str, spec: dict[str, Any]) -> str | None:
+    """A placeholder left in a cell, in any case ('TODO: …', 'todo', 'Tbd', 'xxx', 'FIXME', '?'): what to write instead."""
+    found = _PLACEHOLDER_WORD.search(text)
+    if found is None and not _PLACEHOLDER_QUESTION.match(text):
+        return None
+    word = found.group(0) if found else text.split()[0]
+    if text.startswith(PLACEHOLDER):  # the new-study template's own placeholder: its message is the template's
+        return placeholder_message(spec)
+    return f"'{echo(word)}' is a placeholder; " + placeholder_message(spec).replace("placeholder not filled in: ", "", 1)
 
 
 def placeholder_message(spec: dict[str, Any]) -> str:
@@ -311,6 +471,50 @@ def _key(row: Row, fields: list[str]) -> tuple[str, ...]:
     return tuple(row.raw.get(f, "").strip() for f in fields)
 
 
+# Characters that cannot be seen but make two ids differ: zero-width space, non-joiner, joiner and word
+# joiner, byte-order mark, soft hyphen, Mongolian vowel separator, combining grapheme joiner; and the
+# bidirectional controls (left-to-right and right-to-left marks, embeddings, overrides and isolates).
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f")
+BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def key_fields(table: Table) -> list[str]:
+    """The fields that identify or point to rows: primary key, unique fields, foreign keys and list references."""
+    names: list[str] = []
+    pk = table.schema.get("primaryKey")
+    names += [pk] if isinstance(pk, str) else list(pk or [])
+    names += [n for n, spec in table.fields.items() if spec.get("constraints", {}).get("unique")]
+    for fk in table.schema.get("foreignKeys", []):
+        names += fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+    names += [fk["field"] for fk in table.schema.get("x-listForeignKeys", [])]
+    return [n for n in dict.fromkeys(names) if n in table.header]
+
+
+def check_key_text(table: Table) -> list[Problem]:
+    """Ids and key fields are written in Unicode NFC and hold no invisible or bidirectional control
+    character, so that two keys that look the same are the same."""
+    problems: list[Problem] = []
+    for row in table.rows:
+        for name in key_fields(table):
+            text = row.raw.get(name, "")
+            hidden = [c for c in text if c in INVISIBLE or c in BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Cf")]
+            if hidden:
+                what = ", ".join(dict.fromkeys(f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}" for c in hidden))
+                problems.append(Problem(table.path, row.line, name, f"'{echo(text)}' contains a character that cannot be seen ({what}); "
+                                                                    "delete it (retype the id in a plain text editor)"))
+            elif unicodedata.normalize("NFC", text) != text:
+                problems.append(Problem(table.path, row.line, name, f"'{echo(text)}' is not in Unicode normal form NFC (a letter and its accent "
+                                                                    "stored apart); retype it, or save the file NFC-normalised"))
+    return problems
+
+
+def normal_key(text: str) -> str:
+    """A key as the duplicate check compares it: NFC, case-folded, invisible and bidirectional characters
+    removed, runs of white space made one space."""
+    text = "".join(c for c in unicodedata.normalize("NFC", text) if c not in INVISIBLE and c not in BIDI_CONTROLS)
+    return " ".join(text.casefold().split())
+
+
 def check_unique_keys(table: Table) -> list[Problem]:
     """The primary key and every ``unique`` field identify one row each."""
     problems: list[Problem] = []
@@ -324,18 +528,23 @@ def check_unique_keys(table: Table) -> list[Problem]:
     for fields in keys:
         if any(f not in table.header for f in fields):
             continue
-        first: dict[tuple[str, ...], int] = {}
+        first: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
         for row in table.rows:
-            key = _key(row, fields)
-            if all(k == "" for k in key):
+            written = _key(row, fields)
+            if all(k == "" for k in written):
                 continue
+            key = tuple(normal_key(k) for k in written)
             if key in first:
-                shown = ", ".join(key)
+                line, before = first[key]
+                shown = ", ".join(written)
+                alike = "" if before == written else (
+                    f" as ({echo(', '.join(before))}), the same once case, spacing and invisible characters are ignored"
+                )
                 problems.append(
-                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({shown}) is already on line {first[key]}; each row must be unique")
+                    Problem(table.path, row.line, ", ".join(fields), f"duplicate: ({echo(shown)}) is already on line {line}{alike}; each row must be unique")
                 )
             else:
-                first[key] = row.line
+                first[key] = (row.line, written)
     return problems
 
 
@@ -350,6 +559,8 @@ def check_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
         target = tables.get(target_name)
         if target is None or any(f not in table.header for f in fields) or any(f not in target.header for f in ref_fields):
             continue  # the missing table or column is reported on its own
+        if not target.complete:
+            continue  # rows of the target could not be read: its parse error is reported, not every reference to them
         existing = {_key(r, ref_fields) for r in target.rows}
         for row in table.rows:
             key = _key(row, fields)
@@ -362,7 +573,7 @@ def check_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Problem]:
                         table.path,
                         row.line,
                         ", ".join(fields),
-                        f"'{shown}' is not a {', '.join(ref_fields)} in {target.path}; add it there first or correct the id",
+                        f"'{echo(shown)}' is not a {', '.join(ref_fields)} in {target.path}; add it there first or correct the id",
                     )
                 )
     return problems
@@ -384,7 +595,7 @@ def check_list_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Prob
         target = tables.get(fk["reference"]["resource"])
         ref_field = fk["reference"]["fields"]
         ref_field = ref_field[0] if isinstance(ref_field, list) else ref_field
-        if target is None or name not in table.header or ref_field not in target.header:
+        if target is None or name not in table.header or ref_field not in target.header or not target.complete:
             continue
         existing = {r.raw.get(ref_field, "").strip() for r in target.rows}
         for row in table.rows:
@@ -394,7 +605,7 @@ def check_list_foreign_keys(table: Table, tables: dict[str, Table]) -> list[Prob
             for item in items:
                 if item and item not in existing:
                     problems.append(
-                        Problem(table.path, row.line, name, f"'{item}' is not a {ref_field} in {target.path}; add it there first or correct the id")
+                        Problem(table.path, row.line, name, f"'{echo(item)}' is not a {ref_field} in {target.path}; add it there first or correct the id")
                     )
     return problems
 
@@ -475,7 +686,7 @@ def _condition_holds(row: Row, cond: dict[str, Any] | list[dict[str, Any]]) -> b
 
 
 def _condition_text(row: Row, cond: dict[str, Any] | list[dict[str, Any]]) -> str:
-    return " and ".join(f"{c['field']} is {row.raw.get(c['field'])}" for c in _conditions(cond))
+    return " and ".join(f"{c['field']} is {echo(row.raw.get(c['field']))}" for c in _conditions(cond))
 
 
 def rule_required_if(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
@@ -496,10 +707,41 @@ def rule_implies(table: Table, row: Row, rule: dict[str, Any]) -> list[Problem]:
             table.path,
             row.line,
             then["field"],
-            f"'{row.raw.get(then['field'], '')}' is not allowed when {_condition_text(row, cond)}; "
+            f"'{echo(row.raw.get(then['field'], ''))}' is not allowed when {_condition_text(row, cond)}; "
             f"allowed: {', '.join(then['in'])}. {rule.get('description', '')}".strip(),
         )
     ]
+
+
+# Values that are measured on an outcome's scale (outcome_definitions.scale_min .. scale_max).
+SCALE_FIELDS = ("mean", "ci_low", "ci_high")
+
+
+def check_outcome_scale(tables: dict[str, Table]) -> list[Problem]:
+    """A mean and its interval lie within the scale of their outcome (``outcome_definitions``): a mean of
+    15 on the 0-10 NRS is a typing error or a different scale."""
+    outcomes, definitions = tables.get("outcomes"), tables.get("outcome_definitions")
+    if outcomes is None or definitions is None:
+        return []
+    scales = {
+        row.raw.get("outcome_id", "").strip(): (row.value["scale_min"], row.value["scale_max"], row.line)
+        for row in definitions.rows
+        if row.value.get("scale_min") is not None and row.value.get("scale_max") is not None
+        and row.value["scale_min"] <= row.value["scale_max"]  # a reversed scale is reported by its own rule, once
+    }
+    problems: list[Problem] = []
+    for row in outcomes.rows:
+        outcome = row.raw.get("outcome_id", "").strip()
+        if outcome not in scales:
+            continue
+        low, high, line = scales[outcome]
+        for name in SCALE_FIELDS:
+            value = row.value.get(name)
+            if value is not None and not low <= value <= high:
+                problems.append(Problem(outcomes.path, row.line, name, (
+                    f"{_fmt(value)} is outside the scale of {outcome}, {_fmt(low)} to {_fmt(high)} ({Path(definitions.path).name} line {line}); "
+                    "check the value, or record it under the outcome whose scale it is on")))
+    return problems
 
 
 CROSS_FIELD_CHECKS: dict[str, Callable[[Table, Row, dict[str, Any]], list[Problem]]] = {
@@ -538,6 +780,89 @@ def _descriptor_line(raw_text: str, key: str) -> int:
     return 1
 
 
+# --------------------------------------------------------------------------
+# The bibliography (references.bib)
+
+_BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
+# A citation of a BibTeX key in a text cell, as MyST writes it: {cite}`key`, {cite:p}`a,b`.
+_CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+
+
+@dataclass
+class Bibliography:
+    """The BibTeX file as read for validation: each entry's key and the line where the entry starts."""
+
+    path: str
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+def check_bibtex(shown: str, text: str) -> tuple[Bibliography, list[Problem]]:
+    """The BibTeX file parses strictly (pybtex, as the book's references page reads it), each syntax error
+    at its line; no key twice (BibTeX keys ignore case), naming both lines."""
+    import pybtex.errors
+    from pybtex.database.input import bibtex
+    from pybtex.scanner import PybtexError
+
+    bib = Bibliography(shown)
+    problems: list[Problem] = []
+    starts: list[int] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for match in _BIB_ENTRY.finditer(text):
+        kind, key = match.group(1).lower(), match.group(2)
+        if kind in ("comment", "string", "preamble"):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        starts.append(line)
+        if key.lower() in seen:
+            first, written = seen[key.lower()]
+            same = "" if written == key else f" (as '{echo(written)}': BibTeX keys ignore case)"
+            problems.append(Problem(shown, line, key, f"duplicate BibTeX key: '{echo(key)}' is already the key of the entry on line {first}{same}; "
+                                                      "keep one entry per report"))
+        else:
+            seen[key.lower()] = (line, key)
+            bib.keys[key] = line
+    strict = pybtex.errors.strict
+    pybtex.errors.set_strict_mode(True)
+    try:
+        bibtex.Parser().parse_string(text)
+    except PybtexError as exc:
+        lineno = getattr(exc, "lineno", None)
+        if lineno is None and "repeated bibliography entry" in str(exc):
+            pass  # reported above, with both lines
+        else:
+            line = int(lineno or 1)
+            entry = max((n for n in starts if n < line), default=None)
+            within = f" (in the entry that starts on line {entry})" if entry else ""
+            reason = str(exc).split(": ", 1)[-1] if str(exc).startswith("syntax error") else str(exc)
+            problems.append(Problem(shown, line, WHOLE_FILE, f"BibTeX syntax error{within}: {echo(reason)}; check the braces, quotes and commas "
+                                                             "of the entry (each field is name = {value}, fields separated by commas, the entry closed by })"))
+    finally:
+        pybtex.errors.set_strict_mode(strict)
+    return bib, problems
+
+
+def check_bibtex_keys(bib: Bibliography, tables: dict[str, Table]) -> list[Problem]:
+    """Every BibTeX key is the report_id of a report in reports.csv, and every key cited in the data
+    (a ``{cite}`key``` role in a text cell) has its entry in the BibTeX file."""
+    problems: list[Problem] = []
+    reports = tables.get("reports")
+    if reports is not None and reports.complete and "report_id" in reports.header:
+        ids = {r.raw.get("report_id", "").strip() for r in reports.rows}
+        for key, line in bib.keys.items():
+            if key not in ids:
+                problems.append(Problem(bib.path, line, key, f"'{echo(key)}' is not a report_id in {Path(reports.path).name}; each entry is keyed by the "
+                                                             "report_id of its report: correct the key, or add the report there first"))
+    for table in tables.values():
+        for row in table.rows:
+            for name, text in row.raw.items():
+                for match in _CITE_ROLE.finditer(text):
+                    for key in (k.strip() for k in match.group(1).split(",")):
+                        if key and key not in bib.keys:
+                            problems.append(Problem(table.path, row.line, name, f"cites '{echo(key)}', which has no entry in {Path(bib.path).name}; "
+                                                                                "add the entry (keyed by the report's report_id) or correct the key"))
+    return problems
+
+
 def check_data_version(descriptor: dict[str, Any], raw_text: str, shown: str) -> list[Problem]:
     """The package states its data version (MAJOR.MINOR.PATCH) and the date of that version (``created``)."""
     problems = []
@@ -561,12 +886,18 @@ def check_data_version(descriptor: dict[str, Any], raw_text: str, shown: str) ->
 
 
 def check_unknown_files(data_dir: Path, described: Iterable[str]) -> list[Problem]:
-    """Every file in the data folder is described by the descriptor (hidden files excepted)."""
+    """Every file anywhere under the data folder is described by the descriptor, hidden files too
+    (a ``.notes.csv`` would otherwise be published with the site unchecked)."""
     known = {DESCRIPTOR, *described}
     problems = []
     for path in sorted(data_dir.rglob("*")):
         rel = path.relative_to(data_dir).as_posix()
-        if path.is_file() and rel not in known and not any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+        if path.is_dir() or rel in known:
+            continue
+        if any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+            problems.append(Problem(path.as_posix(), 1, WHOLE_FILE, "hidden file (its name or folder starts with '.') in the data folder, "
+                                                                    f"where every file is data; remove it, or describe it in {DESCRIPTOR} under a name without the '.'"))
+        else:
             problems.append(Problem(path.as_posix(), 1, WHOLE_FILE, f"file is not described in {DESCRIPTOR}; add it as a resource there, or remove it"))
     return problems
 
@@ -586,6 +917,7 @@ def validate_package(data_dir: str | Path) -> Report:
     descriptor_path = data_dir / DESCRIPTOR
     problems.extend(check_data_version(descriptor, descriptor_path.read_text(encoding="utf-8-sig"), descriptor_path.as_posix()))
     tables: dict[str, Table] = {}
+    bibliographies: list[Bibliography] = []
     described = []
     for index, resource in enumerate(descriptor["resources"]):
         name, path = resource.get("name"), resource.get("path")
@@ -603,18 +935,26 @@ def validate_package(data_dir: str | Path) -> Report:
         problems.extend(encoding_problems)
         schema = resource.get("schema")
         if not isinstance(schema, dict):
-            continue  # a non-tabular resource (e.g. a BibTeX file): only its encoding is checked here
+            if path.endswith(".bib") or resource.get("format") == "bib":
+                bib, bib_problems = check_bibtex(shown, text)
+                bibliographies.append(bib)
+                problems.extend(bib_problems)
+            continue  # another non-tabular resource: only its encoding is checked
         header, records, parse_problems = parse_csv(shown, text)
         problems.extend(parse_problems)
-        table = Table(name=name, path=shown, schema=schema, header=header)
+        table = Table(name=name, path=shown, schema=schema, header=header, complete=not parse_problems)
         problems.extend(check_columns(table))
         problems.extend(check_rows(table, records))
+        problems.extend(check_key_text(table))
         problems.extend(check_unique_keys(table))
         tables[name] = table
     for table in tables.values():
         problems.extend(check_foreign_keys(table, tables))
         problems.extend(check_list_foreign_keys(table, tables))
         problems.extend(check_cross_field(table))
+    problems.extend(check_outcome_scale(tables))
+    for bib in bibliographies:
+        problems.extend(check_bibtex_keys(bib, tables))
     problems.extend(check_unknown_files(data_dir, described))
     return Report(data_dir, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message)), tables, descriptor.get("version"), descriptor)
 

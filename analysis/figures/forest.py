@@ -30,7 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.stats.effects import back_transform
 from analysis.stats.numeric import z_for_level
 from analysis.stats.pooling import PoolResult  # noqa: E402
@@ -89,8 +89,8 @@ def forest_plot(
     measure = measure.upper()
     f, logx, null = transform_for(measure)
     k = result.k
-    labs = list(labels) if labels is not None else list(result.labels)
-    cols = {str(n): [str(x) for x in v] for n, v in (data_columns or {}).items()}
+    labs = [plain_label(x) for x in (labels if labels is not None else result.labels)]
+    cols = {plain_label(n): [plain_label(x) for x in v] for n, v in (data_columns or {}).items()}
     for name, v in cols.items():
         if len(v) != k:
             raise ValueError(f"data column {name!r} has {len(v)} entries, expected {k}")
@@ -205,7 +205,7 @@ def forest_plot(
         footer += "\nPrediction interval: Higgins, Thompson & Spiegelhalter (2009), t(k\u22122)"
     fig.text(0.02, 0.15 / fig_h, footer, ha="left", va="bottom", fontsize=8, gid="footer")
     if title:
-        fig.suptitle(title, x=0.02, ha="left", y=1 - 0.1 / fig_h, va="top", weight="bold")
+        fig.suptitle(plain_label(title), x=0.02, ha="left", y=1 - 0.1 / fig_h, va="top", weight="bold")
 
     alt = (
         f"Forest plot of {k} {'study' if k == 1 else 'studies'} ({_MEASURE_NAMES.get(measure, measure)}"

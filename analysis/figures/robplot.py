@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.text import counted
 
 # (panel title, tools in the panel)
@@ -95,18 +95,18 @@ def traffic_light(rob: pd.DataFrame, studies: pd.DataFrame) -> tuple[Figure, str
                 ax.scatter(xi, yi, s=330, color=colour, edgecolors="#333333", linewidths=0.8, zorder=2)
                 ax.text(xi, yi, symbol, ha="center", va="center", fontsize=10, weight="bold", color="#111111", zorder=3)
                 used.append(judgement)
-        ax.set_xticks(range(len(domains)), [domain_code(d) for d in domains], fontsize=9)
+        ax.set_xticks(range(len(domains)), [plain_label(domain_code(d)) for d in domains], fontsize=9)
         ax.xaxis.tick_top()
-        ax.set_yticks(range(len(keys)), [k[2] for k in keys], fontsize=9)
+        ax.set_yticks(range(len(keys)), [plain_label(k[2]) for k in keys], fontsize=9)
         ax.set_xlim(-0.6, len(domains) - 0.4)
         ax.set_ylim(len(keys) - 0.5, -0.5)
         ax.axvline(len(domains) - 1.5, color="#888888", lw=0.8)
-        ax.set_title(title, loc="left", fontsize=10, weight="bold", pad=22)
+        ax.set_title(plain_label(title), loc="left", fontsize=10, weight="bold", pad=22)
         for spine in ax.spines.values():
             spine.set_visible(False)
         ax.tick_params(length=0)
         key = "; ".join(f"{domain_code(d)} {d.split(' ', 1)[1] if ' ' in d else d}" for d in domains if d.lower() != "overall")
-        ax.text(0, -0.02, "\n".join(textwrap.wrap(key, 150)), transform=ax.transAxes, ha="left", va="top", fontsize=7.5, color="#333333")
+        ax.text(0, -0.02, plain_label("\n".join(textwrap.wrap(key, 150))), transform=ax.transAxes, ha="left", va="top", fontsize=7.5, color="#333333")
         present = [j for j in JUDGEMENT_ORDER if j in used]
         handles = [
             Line2D([0], [0], marker="o", ls="", markersize=11, markerfacecolor=STYLE[j][0], markeredgecolor="#333333", label=f"{STYLE[j][1]}  {STYLE[j][2]}")

@@ -2,6 +2,7 @@
 
 * the headless ``Agg`` backend, set here once (every figure module imports this module first);
 * :data:`OKABE_ITO`, the colour-blind-safe palette of Okabe and Ito (2008), used by every figure;
+* :func:`plain_label`: text from the data as matplotlib shows it literally (never as mathtext);
 * :func:`html_figure`: a matplotlib figure shown in a book page with alt text and a caption
   computed from the data.
 
@@ -36,6 +37,17 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
     "grey": "#999999",  # not one of the eight; a neutral for "no information"
 }
+
+
+def plain_label(text: object) -> str:
+    """Text from the data for a matplotlib label, title, tick or annotation, shown as written.
+
+    matplotlib reads text between two unescaped ``$`` as mathtext, so a label such as ``$\\cmd$`` from
+    the data would fail the figure ("Unknown symbol") or render as a formula. Every ``$`` is escaped
+    (``\\$``, which matplotlib shows as ``$``); outside mathtext a backslash is shown as it is. Every text
+    from the data reaches a figure through this function.
+    """
+    return str(text).replace("$", r"\$")
 
 
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.pages.pharmacology import KIND_LABELS  # noqa: E402
 from analysis.pages.report import provenance_text  # noqa: E402
 
@@ -98,9 +98,9 @@ def cost_figure(facts: pd.DataFrame, reports: pd.DataFrame) -> tuple[Figure, str
         else:
             ax.plot([low], [y], marker=marker, color=colour, markersize=8, markeredgecolor="black", markeredgewidth=0.5)
         tag = amount_text(r).split(" per ")[0] if not is_copay_stand_in(r) else f"up to ${high:,.0f}"
-        ax.text(high + top * 0.02, y, tag.replace("$", r"\$"), va="center", fontsize=7.5)  # '\$': not mathtext
+        ax.text(high + top * 0.02, y, plain_label(tag), va="center", fontsize=7.5)
         parts.append(f"{source_label(r, reports)}: {amount_text(r)}")
-    ax.set_yticks(range(len(rows)), [source_label(r, reports) for _, r in rows.iterrows()][::-1], fontsize=8)
+    ax.set_yticks(range(len(rows)), [plain_label(source_label(r, reports)) for _, r in rows.iterrows()][::-1], fontsize=8)
     ax.set_xlim(0, top * 1.3)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("US dollars per infusion, as each source states it\n(what is priced differs between sources: see the unit of each in the table)")

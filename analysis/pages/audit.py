@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 
 VERDICTS = ["supported", "partly_supported", "unsupported", "contradicted", "not_checkable", "not_yet_audited"]
 VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}
@@ -45,7 +45,7 @@ def verdict_figure(counts: pd.DataFrame, names: dict[str, str]) -> tuple[Figure,
         values = list(counts[verdict])
         ax.barh(y, values, left=left, color=VERDICT_COLOURS[verdict], label=VERDICT_LABELS[verdict], edgecolor="white", linewidth=0.5)
         left = [a + b for a, b in zip(left, values)]
-    ax.set_yticks(y, [names.get(s, s) for s in counts.index])
+    ax.set_yticks(y, [plain_label(names.get(s, s)) for s in counts.index])
     ax.set_xlabel("Claims")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8, frameon=False)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 
 # A conventional adult reference body weight (the 70 kg "reference man" of
 # pharmacology texts); a parameter of the comparison, not a patient's weight.
@@ -63,7 +63,7 @@ def protocol_figure(protocols: pd.DataFrame, weight_kg: float = REFERENCE_WEIGHT
     ax.barh(y, totals, color=colours)
     for yi, total in zip(y, totals):
         ax.text(total, yi, f" {total:,.0f} mg", va="center", fontsize=9)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, [plain_label(x) for x in labels])
     ax.set_xlabel(f"Total ketamine in one course (mg), at a reference body weight of {weight_kg:g} kg")
     ax.set_xlim(0, max(totals) * 1.25 if totals else 1)
     ax.spines[["top", "right"]].set_visible(False)

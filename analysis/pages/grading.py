@@ -29,7 +29,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from analysis.data.rules import comparison_conditions
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.pages.report import counted, proportion  # noqa: E402
 from analysis.stats import effects  # noqa: E402
 from analysis.stats.numeric import normal_quantile, z_for_level
@@ -334,9 +334,9 @@ def comparison_heatmap(table: dict[str, dict[str, Cell]]) -> tuple[Figure, str]:
         for j, s in enumerate(SYSTEMS):
             rank = ranks[i, j]
             colour = "black" if np.isnan(rank) or rank > 0.55 else "white"
-            ax.text(j, i, table[c][s].text.replace(" (", "\n("), ha="center", va="center", fontsize=7, color=colour)
+            ax.text(j, i, plain_label(table[c][s].text.replace(" (", "\n(")), ha="center", va="center", fontsize=7, color=colour)
     ax.set_xticks(range(len(SYSTEMS)), [s.replace(" (", "\n(") for s in SYSTEMS], fontsize=8)
-    ax.set_yticks(range(len(conditions)), conditions, fontsize=8)
+    ax.set_yticks(range(len(conditions)), [plain_label(c) for c in conditions], fontsize=8)
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
     fig.tight_layout()

@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.pages.report import provenance_text  # noqa: E402
 
 # The routes the chapter reports on, in display order, with their labels.
@@ -122,11 +122,11 @@ def bioavailability_figure(facts: pd.DataFrame) -> tuple[Figure, str]:
             ax.plot([low] if high == low else [low, high], [y + off] * (1 if high == low else 2), marker=marker, color=colour,
                     markersize=7, linestyle="none", markeredgecolor="black", markeredgewidth=0.5)
             tag = f"{value_text(low, high, '%')}, {r['source_report']}" + (" (S-ketamine)" if "S-ketamine" in str(r["statement"]) else "")
-            ax.text(high + 1.5, y + off, tag, va="center", fontsize=7, color="#333333")
+            ax.text(high + 1.5, y + off, plain_label(tag), va="center", fontsize=7, color="#333333")
             texts.append(f"{value_text(low, high, '%')}{' of S-ketamine' if 'S-ketamine' in str(r['statement']) else ''} ({KIND_LABELS.get(str(r['claim_kind']), r['claim_kind'])}, "
                          f"{STATUS_LABELS.get(str(r['status']), r['status'])}, {r['source_report']})")
         parts.append(f"{label}: " + "; ".join(texts))
-    ax.set_yticks(range(len(labels)), labels[::-1])
+    ax.set_yticks(range(len(labels)), [plain_label(x) for x in labels[::-1]])
     ax.set_xlim(0, 125)
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.set_xticks(range(0, 101, 20))

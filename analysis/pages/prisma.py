@@ -33,7 +33,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 
 # The data fields of the PRISMA2020 package's flow diagram, in its order.
 PRISMA2020_FIELDS: tuple[str, ...] = (
@@ -331,7 +331,7 @@ def _box(ax: plt.Axes, x: float, y: float, w: float, h: float, text: str, done: 
     lines = []
     for paragraph in text.split("\n"):
         lines.extend(textwrap.wrap(paragraph, width) or [""])
-    ax.text(x + 1.0, y + h - 1.0, "\n".join(lines), ha="left", va="top", fontsize=7.6, color="#111111" if done else "#444444")
+    ax.text(x + 1.0, y + h - 1.0, plain_label("\n".join(lines)), ha="left", va="top", fontsize=7.6, color="#111111" if done else "#444444")
 
 
 def _arrow(ax: plt.Axes, x0: float, y0: float, x1: float, y1: float) -> None:

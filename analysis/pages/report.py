@@ -74,6 +74,50 @@ def provenance_text(row: pd.Series | dict[str, Any]) -> str:
     return text
 
 
+PROPORTION_COLUMNS = ["Outcome", "Time point", "Denominator", "n/N", "%", "95% CI (Wilson)", "95% CI (Clopper–Pearson)", "Source", "Provenance"]
+NOT_IN_DATA = "not in the data"
+
+
+def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame, reports: pd.DataFrame) -> dict[str, str]:
+    """The values the retrospective-series page states, each as text: the study's label and size, the
+    complete and partial relief after the first course and complete relief after the second, the
+    provenance and source of the complete-relief figure.
+
+    A value whose row is missing from the data (an outcomes file with only its header, a study
+    removed, a time point renamed) reads "not in the data": the page says so instead of failing.
+    Where several rows match, the one with the largest denominator is used.
+    """
+    out = dict.fromkeys(("label", "n_patients", "complete", "complete_pct", "partial", "second", "second_ci_exact", "provenance",
+                         "source_file", "source_quote"), NOT_IN_DATA)
+    study = studies[studies["study_id"] == study_id]
+    if not study.empty:
+        out["label"] = str(study.iloc[0]["label"])
+        if pd.notna(study.iloc[0]["n_enrolled"]):
+            out["n_patients"] = str(study.iloc[0]["n_enrolled"])
+    rows = outcomes[(outcomes["study_id"] == study_id)].dropna(subset=["events", "n"])
+
+    def find(outcome_id: str, timepoint: str) -> pd.Series | None:
+        match = rows[(rows["outcome_id"] == outcome_id) & (rows["timepoint"] == timepoint)]
+        return None if match.empty else match.sort_values("n", ascending=False).iloc[0]
+
+    complete, partial, second = (find("complete_relief", "after first course"), find("partial_relief", "after first course"),
+                                 find("complete_relief", "after second course"))
+    if complete is not None:
+        out["complete"] = str(proportion(complete["events"], complete["n"]))
+        out["complete_pct"] = proportion(complete["events"], complete["n"]).percent_text()
+        out["provenance"] = provenance_text(complete)
+        out["source_quote"] = str(complete["source_quote"])
+        source = reports[reports["report_id"] == complete["source_report"]]
+        if not source.empty and pd.notna(source.iloc[0]["file"]):
+            out["source_file"] = str(source.iloc[0]["file"])
+    if partial is not None:
+        out["partial"] = str(proportion(partial["events"], partial["n"]))
+    if second is not None:
+        out["second"] = str(proportion(second["events"], second["n"]))
+        out["second_ci_exact"] = proportion(second["events"], second["n"], "clopper-pearson").ci_text()
+    return out
+
+
 def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.DataFrame:
     """One display row per proportion outcome: n/N, %, Wilson and Clopper–Pearson intervals, source."""
     labels = definitions.set_index("outcome_id")["label"]
@@ -94,7 +138,7 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.D
                 "Provenance": provenance_text(row),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=PROPORTION_COLUMNS)
 
 
 def review_result_text(row: pd.Series | dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.figures.style import OKABE_ITO
+from analysis.figures.style import OKABE_ITO, plain_label
 from analysis.text import counted
 
 MEASURE_PANELS = (
@@ -93,12 +93,12 @@ def results_figure(results: pd.DataFrame, studies: pd.DataFrame, ours: list[dict
                 ax.plot([float(lo), float(hi)], [y, y], color=colour, lw=1.4)
             ax.plot([est], [y], marker="D" if lab.startswith("This book") else "s", color=colour, markersize=5)
             parts.append(f"{lab}: {est:g}" + (f" ({float(lo):g} to {float(hi):g})" if pd.notna(lo) and pd.notna(hi) else ""))
-        ax.set_yticks([len(lines) - i for i in range(len(lines))], [("\n".join(re.findall(".{1,70}(?:\\s|$)", lab)) or lab).strip() for lab, *_ in lines], fontsize=6.5)
+        ax.set_yticks([len(lines) - i for i in range(len(lines))], [plain_label(("\n".join(re.findall(".{1,70}(?:\\s|$)", lab)) or lab).strip()) for lab, *_ in lines], fontsize=6.5)
         if null is not None:
             ax.axvline(null, color="#777777", lw=0.8, ls="--")
         if logx:
             ax.set_xscale("log")
-        ax.set_title(title, fontsize=8.5, loc="left")
+        ax.set_title(plain_label(title), fontsize=8.5, loc="left")
         ax.set_ylim(0.4, len(lines) + 0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

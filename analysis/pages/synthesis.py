@@ -33,7 +33,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, arm_label, arm_role, group_of, may_pool, time_window, why_not_pooled
-from analysis.figures.style import OKABE_ITO
+from analysis.figures.style import OKABE_ITO, plain_label
 from analysis.stats import effects
 from analysis.stats.pooling import PoolResult, pool
 from analysis.text import counted
@@ -313,7 +313,7 @@ def direction_figure(directions: pd.DataFrame) -> tuple[Figure, str]:
             continue
         ax.scatter(x, y_of[r["study_id"]], marker=marker.get(r["direction"], "o"), s=25 + 1.2 * size,
                    color=rob_colour.get(r["rob"], OKABE_ITO["grey"]), edgecolors="black", linewidths=0.6, zorder=3)
-    ax.set_yticks([y_of[s] for s in trials_["study_id"]], [f"{lab} ({GROUP_TITLES[g].split(',')[0]})" for lab, g in zip(trials_["label"], trials_["group"])], fontsize=7.5)
+    ax.set_yticks([y_of[s] for s in trials_["study_id"]], [plain_label(f"{lab} ({GROUP_TITLES[g].split(',')[0]})") for lab, g in zip(trials_["label"], trials_["group"])], fontsize=7.5)
     ax.set_xticks(range(len(DOMAINS)), [DOMAIN_TITLES[d] for d in DOMAINS])
     ax.set_xlim(-0.6, len(DOMAINS) - 0.4)
     ax.set_ylim(0.3, len(labels) + 0.7)
@@ -374,7 +374,7 @@ def evidence_map(studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[Figure, str]
     sns.scatterplot(data=tr, x="x", y="y", size="Participants", sizes=(30, 500), hue="Risk of bias", palette=palette, style="Route",
                     edgecolor="black", linewidth=0.5, alpha=0.85, ax=ax, legend="brief")
     ax.set_xticks(range(len(cols)), [c.replace(" ", "\n", 1) for c in cols], fontsize=8)
-    ax.set_yticks(range(len(rows)), [r.replace(", ", ",\n", 1) if len(r) > 24 else r for r in rows], fontsize=8)
+    ax.set_yticks(range(len(rows)), [plain_label(r.replace(", ", ",\n", 1) if len(r) > 24 else r) for r in rows], fontsize=8)
     ax.set_xlim(-0.6, len(cols) - 0.4)
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_xlabel("Comparator")

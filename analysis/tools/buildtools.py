@@ -420,9 +420,48 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The data files published with the site (CSV tables, references.bib and datapackage.json)."""
+    """The data files published with the site: ``datapackage.json`` and the resources it declares (CSV
+    tables, references.bib), nothing else -- a hidden or undeclared file in ``data/`` is never served."""
     folder = root / "data"
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES) if folder.is_dir() else []
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        return []
+    try:
+        resources = json.loads(descriptor.read_text(encoding="utf-8-sig")).get("resources", [])
+    except (ValueError, AttributeError):
+        return []  # the validator reports a malformed descriptor; nothing is served from it
+    declared: set[str] = {r["path"] for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)}
+    files = [folder / "datapackage.json"] + [folder / p for p in declared if "/" not in p and not p.startswith(".")]
+    return sorted(p for p in files if p.is_file() and p.suffix in DATA_SUFFIXES)
+
+
+def positional_cell_ids(text: str) -> str:
+    """A notebook (nbformat JSON) with each cell's id derived from its position (``cell-1``, ``cell-2``, ...).
+
+    Jupytext and myst-nb give the cells of a text notebook random ids, so two builds of the same
+    commit would serve different ``_sources/*.ipynb``; ids from positions make them byte-identical.
+    """
+    import nbformat
+
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    if "cells" not in nb:
+        return text
+    for number, cell in enumerate(nb.cells, 1):
+        cell["id"] = f"cell-{number}"
+    if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) < 5:
+        nb["nbformat_minor"] = 5  # cell ids exist from nbformat 4.5
+    return str(nbformat.writes(nb))
+
+
+def fix_cell_ids(folder: Path) -> None:
+    """Give every notebook under ``folder`` positional cell ids (rewriting only those that change)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        fixed = positional_cell_ids(text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
 
 
 def _data_index_html(files: list[Path]) -> str:
@@ -474,10 +513,16 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
     root, out = Path(app.srcdir), Path(app.outdir)
+    for folder in (out / "_sources", out.parent / "jupyter_execute"):
+        fix_cell_ids(folder)  # the same notebook, the same bytes, in every build
     files = data_files(root)
     if files:
         target = out / "data"
         target.mkdir(parents=True, exist_ok=True)
+        served = {p.name for p in files} | {"results.json", "index.html"}
+        for stale in target.iterdir():  # a file served by an earlier build and no longer declared
+            if stale.name not in served:
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         for path in files:
             shutil.copyfile(path, target / path.name)
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
