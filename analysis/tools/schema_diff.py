@@ -60,9 +60,9 @@ def schema_diff(old_json: str, new_json: str) -> list[str]:
     old, new = json.loads(old_json), json.loads(new_json)
     lines: list[str] = []
     old_res, new_res = _resources(old), _resources(new)
-    for name in old_res.keys() - new_res.keys():
+    for name in sorted(old_res.keys() - new_res.keys()):
         lines.append(f"{old_res[name].get('path', name)}: resource {name} removed")
-    for name in new_res.keys() - old_res.keys():
+    for name in sorted(new_res.keys() - old_res.keys()):
         lines.append(f"{new_res[name].get('path', name)}: resource {name} added")
     for name in sorted(old_res.keys() & new_res.keys()):
         a, b = old_res[name], new_res[name]
@@ -72,7 +72,7 @@ def schema_diff(old_json: str, new_json: str) -> list[str]:
         fa, fb = _fields(a), _fields(b)
         lines += [f"{where}: field {f} removed" for f in fa if f not in fb]
         lines += [f"{where}: field {f} added" + (" (required)" if fb[f].get("constraints", {}).get("required") else "") for f in fb if f not in fa]
-        for f in fa.keys() & fb.keys():
+        for f in [f for f in fa if f in fb]:  # in the schema's order, the same on every run
             lines += _field_diff(f"{where}: field {f}", fa[f], fb[f])
         sa, sb = a.get("schema") or {}, b.get("schema") or {}
         if sa.get("primaryKey") != sb.get("primaryKey"):
