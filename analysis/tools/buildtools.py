@@ -57,6 +57,7 @@ STATIC_ATTR = "ketamine_static"  # fingerprint of html_static_path when the page
 DISABLE_ENV = "KETAMINE_REVIEW_NO_INPUT_TRACKING"
 # Number of notebooks executed at once (default: the number of cores + 1).
 JOBS_ENV = "KETAMINE_REVIEW_JOBS"
+NO_ZYGOTE_ENV = "KETAMINE_REVIEW_NO_ZYGOTE"  # "1": start every kernel from nothing (no warm zygote)
 EXEC_DIR = ".ketamine-exec"  # in _build/: one manifest per executed notebook
 # Files served with the site, next to the pages: data/<these> -> _build/html/data/
 DATA_SUFFIXES = (".csv", ".json", ".bib")
@@ -283,6 +284,70 @@ def _on_builder_inited(app: Any) -> None:
         os.environ.setdefault(key, value)
 
 
+def _warm_kernel_manager_class() -> type:
+    """A jupyter_client kernel manager whose Python kernels start through ``kernel_launch.py``
+    (forked from the warm zygote when one is running; an ordinary kernel otherwise)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    launcher = str(Path(__file__).with_name("kernel_launch.py"))
+
+    class WarmKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self) -> Any:
+            spec = AsyncKernelManager.kernel_spec.fget(self)  # type: ignore[attr-defined]
+            if spec is not None and "ipykernel_launcher" in spec.argv:
+                at = spec.argv.index("ipykernel_launcher")
+                if at >= 1 and spec.argv[at - 1] == "-m":
+                    spec.argv = [sys.executable, "-I", "-S", launcher, *spec.argv[at + 1 :]]
+            return spec
+
+    return WarmKernelManager
+
+
+class Zygote:
+    """The warm zygote (:mod:`analysis.tools.kernel_zygote`) for one round of executions.
+
+    Started in ``cwd`` (the pages' folder) with this process's environment, which holds the
+    kernels' settings (see :func:`_on_builder_inited`); :attr:`socket` is None when it could not
+    start, and kernels then start from nothing.
+    """
+
+    def __init__(self, cwd: Path, work: Path) -> None:
+        import tempfile
+
+        self.socket: str | None = None
+        self.folder = tempfile.mkdtemp(prefix="ketamine-zygote-")  # a short path: Unix socket names are limited
+        path = os.path.join(self.folder, "kernels.sock")
+        self.log = open(work / "zygote.log", "w", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k not in (READS_LOG_ENV, "KETAMINE_REVIEW_ZYGOTE")}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "analysis.tools.kernel_zygote", path], cwd=cwd, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()  # "ready", once it has imported what kernels import
+        if line.startswith("ready") and os.path.exists(path):
+            self.socket = path
+            print(f"[execute] warm kernels: {line.strip()}", flush=True)
+        else:
+            print("[execute] the warm kernel zygote did not start (see _build/.ketamine-exec/zygote.log); kernels start from nothing", flush=True)
+            self.close()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.socket = None
+
+
 async def _execute_notebooks(jobs: list[dict[str, Any]], workers: int) -> None:
     """Execute the jobs' notebooks, ``workers`` kernels at a time, in this process.
 
@@ -297,6 +362,7 @@ async def _execute_notebooks(jobs: list[dict[str, Any]], workers: int) -> None:
     from nbclient import NotebookClient
 
     gate = asyncio.Semaphore(workers)
+    manager_class = _warm_kernel_manager_class()
 
     async def run(job: dict[str, Any]) -> None:
         async with gate:
@@ -307,6 +373,10 @@ async def _execute_notebooks(jobs: list[dict[str, Any]], workers: int) -> None:
                 allow = nb.metadata.execution.get("allow_errors", allow)
             client = NotebookClient(
                 nb, timeout=timeout, allow_errors=allow, record_timing=False, resources={"metadata": {"path": str(job["cwd"])}},
+                kernel_manager_class=manager_class,
+                # one stream output per cell and name, however the kernel happened to chunk it (else a
+                # page could show a blank line in one build and not in the next)
+                coalesce_streams=True,
                 # The outputs are in hand when the last cell returns: stop the kernel at once
                 # rather than wait for a graceful exit while holding a worker slot.
                 shutdown_kernel="immediate",
@@ -379,7 +449,15 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
         sorted({p for p in (root / "data").rglob("*") if p.is_file()} | {c for j in jobs for c in j["code"]} | {j["path"] for j in jobs}), root
     )
     started = time.perf_counter()
-    asyncio.run(_execute_notebooks(jobs, workers))
+    zygote = None if os.environ.get(NO_ZYGOTE_ENV) == "1" else Zygote(Path(jobs[0]["cwd"]), work)
+    if zygote is not None and zygote.socket:
+        os.environ["KETAMINE_REVIEW_ZYGOTE"] = zygote.socket
+    try:
+        asyncio.run(_execute_notebooks(jobs, workers))
+    finally:
+        os.environ.pop("KETAMINE_REVIEW_ZYGOTE", None)
+        if zygote is not None:
+            zygote.close()
     for job in jobs:
         if not job["ok"]:
             # Leave it to myst-nb: it executes the page again and reports the error.
