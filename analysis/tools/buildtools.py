@@ -462,7 +462,7 @@ def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
         if not job["ok"]:
             # Leave it to myst-nb: it executes the page again and reports the error.
             if job["record"] is not None:
-                cache.remove_cache_record(job["record"].pk)
+                cache.remove_cache(job["record"].pk)
             _manifest_path(app, job["docname"]).unlink(missing_ok=True)
             print(f"[execute] {job['docname']} failed in {job['seconds']:.1f} s; myst-nb will run it again to report the error", flush=True)
             continue

@@ -1,4 +1,6 @@
-"""The book build is strict and never stale. Each test builds a temporary copy of the repository.
+"""The book build is strict and never stale. Each test builds a temporary copy of the repository
+(most of them a copy of one small book built once for the module, so a test's build does only
+what its change calls for).
 
 * A failing cell fails the build, the traceback is in the log, and the next build fails
   too (a failed build must not leave a saved state that lets the page be skipped).
@@ -38,10 +40,30 @@ def copy_repository(tmp_path: Path, pages: tuple[str, ...]) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the repository with the CRPS retrospective-series page, built once (clean) for the module.
+
+    Returns ``(kept, where)``: the built copy is kept at ``kept`` and each test gets a copy of it at
+    ``where``, the path it was built at, so the build's caches (which record absolute paths) hold.
+    """
+    base = tmp_path_factory.mktemp("built")
+    where = copy_repository(base, ("crps-retrospective",))
+    first = build(where)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "[execute]" in first.stdout, "the first build of the copy executed nothing"
+    kept = base / "kept"
+    where.rename(kept)
+    return kept, where
+
+
 @pytest.fixture
-def book(tmp_path: Path) -> Path:
-    """A copy of the repository with the CRPS retrospective-series page."""
-    return copy_repository(tmp_path, ("crps-retrospective",))
+def book(built_copy: tuple[Path, Path]) -> Path:
+    """The built copy with the CRPS retrospective-series page, fresh for each test."""
+    kept, where = built_copy
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(kept, where, symlinks=True)
+    return where
 
 
 def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:

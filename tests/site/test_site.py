@@ -138,9 +138,10 @@ def pages(site: Path) -> list[str]:
 class Visit:
     """A page opened in the browser, with everything that went wrong while loading it."""
 
-    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None, settle: bool = True):
+    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None, settle: bool = True, wait: bool = True):
         """``settle=False`` waits for the load event and typesetting only, not for the network to fall idle
-        (enough to measure the layout; the desktop visits settle fully to catch late errors)."""
+        (enough to measure the layout; the desktop visits settle fully to catch late errors).
+        ``wait=False`` only starts loading the page; :meth:`finish` waits for it."""
         self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.problems: list[str] = []
@@ -166,7 +167,17 @@ class Visit:
             dialog.dismiss()
 
         self.page.on("dialog", on_dialog)
-        self.page.goto(server + path, wait_until="load")
+        self.settle = settle
+        if wait:
+            self.page.goto(server + path, wait_until="load")
+            self.finish()
+        else:  # the caller opens several pages at once, then calls finish() on each
+            self.page.goto(server + path, wait_until="commit")
+
+    def finish(self) -> None:
+        """Wait until the page has loaded (and, if settling, the network has fallen idle) and is typeset."""
+        settle = self.settle
+        self.page.wait_for_load_state("load")
         if settle:
             self.page.wait_for_load_state("networkidle")
         # Pages with mathematics: wait until MathJax has typeset them.
@@ -185,7 +196,11 @@ class Visit:
 @pytest.fixture(scope="module")
 def visits(browser, server: str, site: Path):
     """Every page opened once at desktop size; the Visit objects stay open for the tests."""
-    opened = {path: Visit(browser, server, path) for path in pages(site)}
+    # Pages load side by side: waiting for each page's network to fall idle in turn would leave the
+    # machine idle for about half a second per page.
+    opened = {path: Visit(browser, server, path, wait=False) for path in pages(site)}
+    for visit in opened.values():
+        visit.finish()
     yield opened
     for visit in opened.values():
         visit.close()
