@@ -124,6 +124,36 @@ def find_release_root(data_dir: Path) -> Path:
     raise ChangesError(f"no {RELEASES_DIR}/{RELEASE_PREFIX}X.Y.Z snapshot next to {data_dir} or above {Path.cwd()}")
 
 
+UNRELEASED = "with changes not yet released"
+
+
+def _published_files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def is_release(data_dir: Path) -> bool:
+    """Whether ``data_dir`` holds, byte for byte, the release its ``datapackage.json`` version names
+    (``releases/data-vVERSION/``): the same files with the same contents."""
+    data_dir = Path(data_dir)
+    version = (read_descriptor(data_dir)[0] or {}).get("version")
+    try:
+        root = find_release_root(data_dir)
+    except ChangesError:
+        return False
+    snapshot = root / RELEASES_DIR / f"{RELEASE_PREFIX}{version}"
+    ours, theirs = _published_files(data_dir), _published_files(snapshot) if snapshot.is_dir() else {}
+    for path in [*ours.values(), *theirs.values()]:
+        record_read(path)  # the label changes when any of them does
+    return bool(theirs) and ours.keys() == theirs.keys() and all(ours[k].read_bytes() == theirs[k].read_bytes() for k in ours)
+
+
+def version_label(data_dir: Path) -> str:
+    """The data version as readers should cite it: ``0.2.0`` when the data are that release, else
+    ``0.2.0 with changes not yet released`` (the version they build on, and that they differ from it)."""
+    version = str((read_descriptor(Path(data_dir))[0] or {}).get("version") or "unversioned")
+    return version if is_release(Path(data_dir)) else f"{version} {UNRELEASED}"
+
+
 def since_last_release(data_dir: Path) -> Changes:
     """What changed in ``data_dir`` since the last release (the book's 'What changed' page)."""
     release = last_release(find_release_root(data_dir))

@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -221,3 +222,37 @@ def test_markdown_report_escapes_data_values(versions):
     markdown = ch.render_markdown(compare(old, new))
     assert "## Studies added and removed" in markdown
     assert r"zz\_fictitious2001" in markdown  # an underscore in an id is not emphasis
+
+
+def test_the_version_label_says_when_the_data_are_not_the_release_they_name(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    version = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    shutil.copytree(data, tmp_path / "releases" / f"data-v{version}")
+    assert ch.version_label(data) == version and ch.is_release(data)
+    (data / ".editor-notes").write_text("hidden files are never published", encoding="utf-8")
+    assert ch.version_label(data) == version
+    outcomes = data / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # one byte more
+    assert ch.version_label(data) == f"{version} with changes not yet released"
+    shutil.copyfile(ROOT / "data" / "outcomes.csv", outcomes)
+    (tmp_path / "releases" / f"data-v{version}" / "extra.csv").write_text("a\n1\n", encoding="utf-8")
+    assert not ch.is_release(data)  # a file more in the release
+    shutil.rmtree(tmp_path / "releases" / f"data-v{version}")
+    shutil.copytree(ROOT / "data", tmp_path / "releases" / "data-v0.0.1")
+    assert ch.version_label(data).endswith("with changes not yet released")  # no snapshot of the version named
+
+
+def test_the_shipped_data_name_a_released_version_and_any_difference_is_in_the_changelog():
+    """The version in datapackage.json was released (its snapshot exists); data that differ from it are
+    labelled so on the pages (version_label) and their changes are described under 'Unreleased' in
+    CHANGELOG.md; data equal to it have no such row. CITATION.cff names the newest release."""
+    version = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert (ROOT / "releases" / f"data-v{version}").is_dir(), f"data/datapackage.json names version {version}, which has no release snapshot"
+    rows = [line for line in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines() if line.startswith("| Unreleased |")]
+    if ch.is_release(ROOT / "data"):
+        assert not rows, "the data are the release they name, but CHANGELOG.md still has an Unreleased row"
+    else:
+        assert rows and "None yet | None yet" not in rows[0], "the data differ from release " + version + ": describe the changes under Unreleased in CHANGELOG.md"
+    newest = ch.release_versions(ROOT)[-1][1].name.removeprefix("data-v")
+    assert re.search(rf'^version: "{re.escape(newest)}"$', (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M), "CITATION.cff does not name the newest release"
