@@ -609,6 +609,9 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
         shutil.copytree(mathjax, out / "_static" / "mathjax", dirs_exist_ok=True)
+    from analysis.tools.html_fixes import repair_site
+
+    repair_site(out)  # accessibility repairs of the theme's and docutils' HTML (axe-core findings)
 
 
 def _on_html_page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
