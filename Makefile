@@ -41,11 +41,20 @@ $(CHROMIUM):
 	  || { echo "ERROR: could not install chromium, which the browser tests need. As root on Debian/Ubuntu run: apt-get update && apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)" >&2; exit 1; }
 	@test -x $(CHROMIUM) || { echo "ERROR: $(CHROMIUM) still missing after installing chromium" >&2; exit 1; }
 
+# The accessibility checks run axe-core, from the npm registry (tests/browser/package-lock.json).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: installing the Debian package (the accessibility tests need axe-core from npm)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; } \
+	  || { echo "ERROR: could not install npm, which the accessibility tests need. As root on Debian/Ubuntu run: apt-get update && apt-get install -y npm" >&2; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks tools
 	$(BIN)/mypy
 
-test: lint $(STAMP) $(CHROMIUM)
+test: lint $(STAMP) $(CHROMIUM) $(AXE)
 	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 _TOGGLE = re.compile(
-    r'(<a class="reference internal[^"]*" href="[^"]*">(?P<title>[^<]*(?:<(?!/?a[\s>])[^>]*>[^<]*)*)</a>\s*<details[^>]*>\s*)<summary>(?=\s*<span class="toctree-toggle")'
+    r'(<a class="[^"]*\breference internal\b[^"]*" href="[^"]*">(?P<title>[^<]*(?:<(?!/?a[\s>])[^>]*>[^<]*)*)</a>\s*<details[^>]*>\s*)<summary>(?=\s*<span class="toctree-toggle")'
 )
 _TAG = re.compile(r"<[^>]+>")
 

@@ -22,7 +22,7 @@ import pytest
 from build_helpers import limit_toc
 
 ROOT = Path(__file__).resolve().parents[2]
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
 
 
 def copy_repository(tmp_path: Path, pages: tuple[str, ...]) -> Path:

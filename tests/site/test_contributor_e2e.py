@@ -17,7 +17,7 @@ from build_helpers import limit_toc
 from contrib_helpers import fill_study, read_lines
 
 ROOT = Path(__file__).resolve().parents[2]
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
 A, B = "zz_fictitious2001", "zz_fictitious2002"
 
 

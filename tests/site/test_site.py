@@ -35,7 +35,7 @@ from bs4 import BeautifulSoup
 from build_helpers import limit_toc
 
 ROOT = Path(__file__).resolve().parents[2]
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks")
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
 CHROMIUM = os.environ.get("KETAMINE_REVIEW_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -439,3 +439,51 @@ def test_the_menu_button_a_reader_sees_opens_or_collapses_the_navigation(browser
         assert (dialog_open, collapsed) == ((True, False) if opens == "dialog" else (False, True)), (width, dialog_open, collapsed)
     finally:
         visit.close()
+
+
+# --------------------------------------------------------------------------
+# Accessibility: axe-core (WCAG 2.1 A and AA) on every page, in four modes
+
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Dark mode changes colours only: its runs check the rules about colour.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+START_AXE = """([source, tags, colourRules]) => {
+    if (!window.axe) { (0, eval)(source); }
+    window.__axeResult = null;
+    const options = colourRules ? {runOnly: {type: 'rule', values: colourRules}, resultTypes: ['violations']}
+                                : {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+    axe.run(document, options).then(
+        r => { window.__axeResult = r.violations.map(v => ({id: v.id, help: v.help,
+              nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' -- ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200))})); },
+        e => { window.__axeResult = [{id: 'axe-error', help: String(e), nodes: []}]; });
+}"""
+
+
+def set_mode(page, width: int, scheme: str) -> None:
+    page.set_viewport_size({"width": width, "height": 844 if width < 1000 else 900})
+    page.wait_for_function(f"() => window.innerWidth === {width}")
+    page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{scheme}'; document.documentElement.dataset.mode = '{scheme}'; }}")
+
+
+def test_no_accessibility_violation_on_any_page_in_four_modes(visits):
+    """axe-core on every page: desktop (1400 px) and phone (390 px), light and dark. The open pages are
+    switched from mode to mode and checked side by side; dark mode is checked for the rules about colour."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run 'make test' (it runs 'npm ci --prefix tests/browser'), or that command yourself")
+    source = AXE.read_text(encoding="utf-8")
+    found = []
+    try:
+        for width, scheme in ((1400, "light"), (1400, "dark"), (390, "light"), (390, "dark")):
+            colour_only = COLOUR_RULES if scheme == "dark" else None
+            for visit in visits.values():
+                set_mode(visit.page, width, scheme)
+                visit.page.evaluate(START_AXE, [source, WCAG_TAGS, colour_only])
+            for path, visit in visits.items():
+                visit.page.wait_for_function("() => window.__axeResult !== null", timeout=180000)
+                for violation in visit.page.evaluate("() => window.__axeResult"):
+                    found.append(f"{path} at {width} px, {scheme}: {violation['id']} ({violation['help']}): " + "; ".join(violation["nodes"]))
+    finally:
+        for visit in visits.values():
+            set_mode(visit.page, 1280, "light")
+    assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found)

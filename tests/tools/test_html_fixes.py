@@ -10,6 +10,8 @@ SIDEBAR = (
     '<li class="toctree-l1"><a class="reference internal" href="intro.html">Introduction</a></li>\n'
     '<li class="toctree-l1 has-children"><a class="reference internal" href="evidence-crps.html">CRPS &amp; <em>the</em> evidence</a>'
     '<details><summary><span class="toctree-toggle" role="presentation"><i class="fa-solid fa-chevron-down"></i></span></summary><ul>'
+    '<li class="toctree-l1 current active has-children"><a class="current reference internal" href="#">Pelvic pain</a>'
+    '<details open="open"><summary><span class="toctree-toggle" role="presentation"><i class="fa-solid fa-chevron-down"></i></span></summary><ul>'
 )
 CITATIONS = '<div role="list" class="citation-list">\n<div class="citation" id="id44" role="doc-biblioentry">\n<p>Entry</p></div></div>'
 
@@ -17,6 +19,7 @@ CITATIONS = '<div role="list" class="citation-list">\n<div class="citation" id="
 def test_each_sidebar_toggle_is_named_by_its_chapter():
     fixed = name_toctree_toggles(SIDEBAR)
     assert '<summary aria-label="Show the sections of CRPS &amp; the evidence">' in fixed
+    assert '<summary aria-label="Show the sections of Pelvic pain">' in fixed  # the page's own chapter
     assert "<summary>" not in fixed and 'aria-label="Show the sections of Introduction' not in fixed
     assert name_toctree_toggles(fixed) == fixed  # applying it twice changes nothing
 
