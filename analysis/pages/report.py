@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.pages import names
 from analysis.stats.effects import clopper_pearson_ci, wilson_ci
 from analysis.stats.numeric import round_half_up
 from analysis.text import counted  # noqa: F401 - pages import it from here with the other sentence helpers
@@ -90,7 +91,7 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.D
                 "%": wilson.percent_text(),
                 "95% CI (Wilson)": f"{round_half_up(100 * wilson.low)}–{round_half_up(100 * wilson.high)}%",
                 "95% CI (Clopper–Pearson)": f"{round_half_up(100 * exact.low)}–{round_half_up(100 * exact.high)}%",
-                "Source": f"{row['source_report']}, {row['source_location']}",
+                "Source": names.source(row["source_report"], row["source_location"]),
                 "Provenance": provenance_text(row),
             }
         )

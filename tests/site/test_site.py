@@ -401,3 +401,63 @@ def test_the_menu_button_a_reader_sees_opens_or_collapses_the_navigation(browser
         assert (dialog_open, collapsed) == ((True, False) if opens == "dialog" else (False, True)), (width, dialog_open, collapsed)
     finally:
         visit.close()
+
+
+# --------------------------------------------------------------------------
+# Reader-facing words
+
+# What a reader should never meet (analysis/pages/leaks.py): ids, file names and hashes, enum values,
+# "value(s)", <NA>/nan/None, doubled words. Pages whose subject is the data's own files and columns
+# may name them; each exemption says which kinds of leak it allows and why.
+READER_WORDS_EXEMPT = {
+    "book/data-dictionary.html": ({"file name", "internal id"}, "documents every file and column of the data by name"),
+    "book/methods.html": ({"file name"}, "the protocol says which data file holds what"),
+    "book/what-changed.html": ({"file name", "internal id"}, "the data's row-by-row change list names file, line and row key"),
+    f"{FIXTURE_DOC}.html": ({"file name", "internal id"}, "the browser-test fixture, not a page of the book"),
+}
+# Cells of these columns are the sources' or the searches' own words, shown verbatim.
+VERBATIM_COLUMNS = re.compile(r"quoted|exactly as", re.IGNORECASE)
+TEXT_BLOCKS = ["p", "li", "td", "th", "figcaption", "caption", "h1", "h2", "h3", "h4", "dt", "dd", "pre", "summary"]
+
+
+def article_texts(html: str, code_is_named: bool = False) -> list[str]:
+    """The article's text, block by block (a paragraph, a list item, a table cell, a caption, an alt text),
+    without verbatim quotations, and without inline code where a page names data columns on purpose."""
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.find("article") or soup.find("main")
+    if article is None:
+        return []
+    for tag in article(["script", "style", "noscript", "template", "blockquote", "q"]):
+        tag.decompose()
+    if code_is_named:
+        for tag in article("code"):
+            tag.replace_with("⋯")
+    for table in article.find_all("table"):
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead tr:last-child th")]
+        for row in table.select("tbody tr"):
+            for header, cell in zip(headers, row.find_all(["td", "th"], recursive=False)):
+                if VERBATIM_COLUMNS.search(header):
+                    cell.clear()
+    texts = []
+    for block in article.find_all(TEXT_BLOCKS):
+        if block.find(TEXT_BLOCKS):  # only the text that is this block's own
+            texts.append(" ".join(block.find_all(string=True, recursive=False)))
+        else:
+            texts.append(block.get_text(" "))
+    texts += [img.get("alt", "") for img in article.find_all("img")]
+    return [" ".join(t.split()) for t in texts if t.strip()]
+
+
+def test_pages_speak_to_readers_not_in_the_data_s_own_terms(site: Path):
+    from analysis.pages.leaks import leaks
+
+    found = []
+    for page in pages(site):
+        allowed, _why = READER_WORDS_EXEMPT.get(page, (set(), ""))
+        seen: set[str] = set()
+        for text in article_texts((site / page).read_text(encoding="utf-8"), code_is_named=page in READER_WORDS_EXEMPT):
+            for leak in leaks(text):
+                if leak.split(":", 1)[0] not in allowed and leak not in seen:
+                    seen.add(leak)
+                    found.append(f"{page}: {leak}   in: {text[:120]}")
+    assert not found, f"{len(found)} words from the data's own vocabulary on the pages:\n" + "\n".join(found)
