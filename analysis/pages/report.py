@@ -118,3 +118,19 @@ def review_result_text(row: pd.Series | dict[str, Any]) -> str:
     if pd.notna(row.get("n_participants")):
         extent.append(counted(row["n_participants"], "participant"))
     return text + (f"; {', '.join(extent)}" if extent else "")
+
+
+def captioned(table: Any, caption: str, name: str | None = None, index: bool = False) -> Any:
+    """A table for a page: a DataFrame's (or Styler's) display with its caption, the index hidden unless ``index``.
+
+    The book's build numbers every captioned table ("Table 12.") and ``name`` ('tbl-…') makes it a
+    target for ``{numref}`` (analysis/tools/numbering.py); the caption is escaped like the cells."""
+    import html
+
+    styler = table.style if isinstance(table, pd.DataFrame) else table
+    if not index:
+        styler = styler.hide(axis="index")
+    styler = styler.set_caption(html.escape(caption))
+    if name:
+        styler = styler.set_table_attributes(f'data-ref="{html.escape(name, quote=True)}"')
+    return styler

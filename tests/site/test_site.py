@@ -461,3 +461,30 @@ def test_pages_speak_to_readers_not_in_the_data_s_own_terms(site: Path):
                     seen.add(leak)
                     found.append(f"{page}: {leak}   in: {text[:120]}")
     assert not found, f"{len(found)} words from the data's own vocabulary on the pages:\n" + "\n".join(found)
+
+
+def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site: Path):
+    """analysis/tools/numbering.py: 'Table 12.' / 'Figure 3.' before each caption, figures linked full size."""
+    problems, tables, figures = [], 0, 0
+    for page in pages(site):
+        if page == f"{FIXTURE_DOC}.html":
+            continue
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("div.cell_output table"):
+            tables += 1
+            caption = table.find("caption")
+            if caption is None or not caption.select_one(".caption-number") or not caption.get_text(strip=True):
+                problems.append(f"{page}: a table without a numbered caption ({table.get_text(' ', strip=True)[:60]!r})")
+        for figure in soup.select("figure.review-figure"):
+            figures += 1
+            caption = figure.find("figcaption")
+            if caption is None or not caption.select_one(".caption-number"):
+                problems.append(f"{page}: a figure without a numbered caption")
+            img = figure.find("img")
+            link = figure.select_one("a.review-figure-full")
+            if img is None or str(img.get("src", "")).startswith("data:") or link is None:
+                problems.append(f"{page}: a figure embedded inline, not linked full size")
+            elif not (site / page).parent.joinpath(link["href"]).resolve().is_file():
+                problems.append(f"{page}: the full-size figure {link['href']} is missing")
+    assert tables > 20 and figures > 5, (tables, figures)
+    assert not problems, "\n".join(problems)
