@@ -489,3 +489,23 @@ def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site:
                 problems.append(f"{page}: the full-size figure {link['href']} is missing")
     assert tables > 20 and figures > 5, (tables, figures)
     assert not problems, "\n".join(problems)
+
+
+def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
+    """Favicon, meta description, the data version and repository at every page's foot, a 404 page, an About page."""
+    import yaml
+
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    for page in ("book/intro.html", "book/trials.html", "book/about.html"):
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        icon = soup.find("link", rel="icon")
+        assert icon is not None and (site / page).parent.joinpath(icon["href"]).resolve().is_file(), f"{page}: no favicon"
+        description = soup.find("meta", attrs={"name": "description"})
+        assert description is not None and len(description["content"].split()) > 10, f"{page}: no meta description"
+        footer = soup.select_one(".review-footer")
+        assert footer is not None and "data version" in footer.get_text() and repository in str(footer), f"{page}: no footer line"
+    about = BeautifulSoup((site / "book" / "about.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    for heading in ("Who wrote it", "Funding", "Competing interests"):
+        assert heading in about
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in missing and "searchindex.js" in missing
