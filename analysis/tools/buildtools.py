@@ -478,7 +478,7 @@ def not_found_html(title: str) -> str:
     """A page for addresses that do not exist (served by GitHub Pages and most hosts as ``404.html`` at any depth).
 
     It needs nothing from the site (its style is inline), and its link finds the book's first page from
-    wherever it is shown: a small script walks up the address until it finds the site's search index."""
+    wherever it is shown: a small script walks up the address until it finds the site's inventory (objects.inv)."""
     from html import escape
 
     return (
@@ -495,7 +495,7 @@ def not_found_html(title: str) -> str:
         "table of contents.</p>\n"
         "<script>(async () => {const parts = location.pathname.split('/'); parts.pop();"
         " while (parts.length) {const base = parts.join('/') + '/';"
-        " try {const r = await fetch(base + 'searchindex.js', {method: 'HEAD'});"
+        " try {const r = await fetch(base + 'objects.inv'); await r.arrayBuffer();"
         " if (r.ok) {document.getElementById('home').href = base + 'index.html'; return;}} catch (e) {}"
         " parts.pop();}})();</script>\n"
         "</body></html>\n"

@@ -508,4 +508,42 @@ def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
     for heading in ("Who wrote it", "Funding", "Competing interests"):
         assert heading in about
     missing = (site / "404.html").read_text(encoding="utf-8")
-    assert "Page not found" in missing and "searchindex.js" in missing
+    assert "Page not found" in missing and "objects.inv" in missing
+
+
+def test_focus_ring_and_dark_mode_contrast_of_captions_and_links(browser, server: str):
+    """A visible focus ring on the header and sidebar buttons (WCAG 2.4.7); captions, table text and links of the
+    notebooks' outputs at 4.5:1 or more in light and dark mode (theme/static/ketamine-review.css)."""
+    contrast_js = """sel => {
+      const parse = c => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(',').map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+      const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                         return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+      const bg = el => { while (el) { const c = parse(getComputedStyle(el).backgroundColor); if (c.a > 0.5) return c; el = el.parentElement; }
+                         return {r: 255, g: 255, b: 255, a: 1}; };
+      return Array.from(document.querySelectorAll(sel)).map(el => {
+        const a = lum(parse(getComputedStyle(el).color)), b = lum(bg(el));
+        return [(Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), el.textContent.trim().slice(0, 50)];
+      }); }"""
+    low = []
+    for mode in ("light", "dark"):
+        visit = Visit(browser, server, "book/trials.html", viewport={"width": 1400, "height": 900}, settle=False)
+        try:
+            page = visit.page
+            page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; document.documentElement.dataset.mode = '{mode}'; }}")
+            for selector in ("figure.review-figure figcaption", "figure.review-figure figcaption a", "div.cell_output table caption",
+                             "div.cell_output table td", ".review-footer", ".review-footer a"):
+                found = page.evaluate(contrast_js, selector)
+                assert found, f"nothing matches {selector}"
+                low += [f"{mode}: {selector} {ratio:.2f}:1 ({text!r})" for ratio, text in found if ratio < 4.5]
+            if mode == "light":
+                page.keyboard.press("Tab")  # keyboard use: focus is then shown (:focus-visible)
+                for selector in (".bd-header-article .dropdown-launch-buttons button", ".bd-header-article .dropdown-download-buttons button",
+                                 ".bd-header-article .primary-toggle", ".bd-header-article .theme-switch-button",
+                                 ".bd-sidebar-primary a.reference"):
+                    element = page.locator(selector).first
+                    element.focus()
+                    ring = element.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+                    assert ring[0] != "none" and ring[1] >= 2, f"{selector}: no visible focus ring ({ring})"
+        finally:
+            visit.close()
+    assert not low, "text below 4.5:1:\n" + "\n".join(low)
