@@ -548,3 +548,37 @@ def test_focus_ring_and_dark_mode_contrast_of_captions_and_links(browser, server
         finally:
             visit.close()
     assert not low, "text below 4.5:1:\n" + "\n".join(low)
+
+
+def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: str, site: Path):
+    """In print (the '.pdf' menu item is the browser's print): no table wider than the text column, no heading forced
+    onto a new sheet, no table kept whole, and the footer line with the data version printed (theme/static/ketamine-review.css)."""
+    problems = []
+    for path in pages(site):
+        if path == f"{FIXTURE_DOC}.html":
+            continue
+        visit = Visit(browser, server, path, viewport={"width": 720, "height": 1000}, settle=False)
+        try:
+            visit.page.emulate_media(media="print")
+            found = visit.page.evaluate("""() => {
+              const art = document.querySelector('article'); if (!art) return null;
+              const right = art.getBoundingClientRect().right;
+              const tables = Array.from(art.querySelectorAll('table'));
+              const footer = document.querySelector('.review-footer');
+              return {wide: tables.filter(t => t.getBoundingClientRect().right > right + 2 || t.scrollWidth > t.clientWidth + 2)
+                                  .map(t => t.innerText.slice(0, 50)),
+                      whole: tables.filter(t => getComputedStyle(t).breakInside === 'avoid').length,
+                      forced: Array.from(art.querySelectorAll('h2, h3')).filter(h => ['page', 'always'].includes(getComputedStyle(h).breakBefore)).length,
+                      footer: !!footer && footer.offsetParent !== null && /data version/.test(footer.textContent)}; }""")
+        finally:
+            visit.close()
+        if found is None:
+            continue
+        problems += [f"{path}: a table is cut in print ({text!r})" for text in found["wide"]]
+        if found["whole"]:
+            problems.append(f"{path}: {found['whole']} tables kept whole in print (pushed onto the next sheet)")
+        if found["forced"]:
+            problems.append(f"{path}: {found['forced']} headings start a new sheet")
+        if not found["footer"]:
+            problems.append(f"{path}: the data version is not printed")
+    assert not problems, "\n".join(problems)
