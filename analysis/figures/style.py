@@ -50,21 +50,25 @@ def plain_label(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes, identical across runs for the same figure."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 
-def html_figure(fig: Figure, alt: str, caption: str) -> HTML:
-    """An HTML figure with the PNG inline, its alt text and caption (escaped); closes ``fig``."""
+def html_figure(fig: Figure, alt: str, caption: str, name: str | None = None) -> HTML:
+    """An HTML figure with the PNG inline, its alt text and caption (escaped); closes ``fig``.
+
+    The book's build numbers it and writes the PNG to a file the caption links to, full size
+    (analysis/tools/numbering.py); ``name`` ('fig-…') makes it a target for ``{numref}``."""
     if not alt.strip() or not caption.strip():
         raise ValueError("a figure needs alt text and a caption naming its data and methods")
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
     plt.close(fig)
+    ref = f' data-ref="{html.escape(name, quote=True)}"' if name else ""
     return HTML(
-        '<figure class="review-figure">'
+        f'<figure class="review-figure"{ref}>'
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )

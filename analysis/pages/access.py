@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
+from analysis.pages import names  # noqa: E402
 from analysis.pages.pharmacology import KIND_LABELS  # noqa: E402
 from analysis.pages.report import provenance_text  # noqa: E402
 
@@ -45,9 +46,9 @@ def cost_facts(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def source_label(row: pd.Series, reports: pd.DataFrame) -> str:
-    """'src002 (kind: clinic claim; year not stated)': the source and its kind, with the year where stated."""
+    """'Thervo. Ketamine… (cost guide; year not stated)': the source's name (brief) and its kind, with the year where stated."""
     year = "year not stated" if pd.isna(row.get("year")) else f"{int(row['year'])}"
-    return f"{row['source_report']} ({COST_KIND_LABELS.get(str(row['claim_kind']), row['claim_kind'])}; {year})"
+    return f"{names.brief(row['source_report'])} ({COST_KIND_LABELS.get(str(row['claim_kind']), row['claim_kind'])}; {year})"
 
 
 def amount_text(row: pd.Series) -> str:
@@ -69,9 +70,9 @@ def cost_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
                 "Kind of source": COST_KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
                 "Year": "not stated" if pd.isna(r["year"]) else str(int(r["year"])),
                 "Quoted": f"“{r['source_quote']}”",
-                "Source": f"{r['source_report']} ({r['source_location']})",
+                "Source": names.source(r["source_report"], r["source_location"]),
                 "Provenance": provenance_text(r),
-                "Notes": "" if pd.isna(r["notes"]) else str(r["notes"]),
+                "Notes": "" if pd.isna(r["notes"]) else names.reader_text(r["notes"]),
             }
         )
     return pd.DataFrame(out)
@@ -131,16 +132,32 @@ def cost_summary(facts: pd.DataFrame) -> dict[str, object]:
     }
 
 
+_ACRONYMS = {"dea": "DEA", "fda": "FDA", "ndc": "NDC", "us": "US"}
+
+
+def quoted(quote: object) -> str:
+    """A source's words in quotation marks; a field of a structured record (``"dea_schedule": "CIII"``)
+    is written as the field's name in words and its value: 'record field DEA schedule: “CIII”'."""
+    import re
+
+    text = str(quote)
+    field = re.fullmatch(r'\s*"([A-Za-z_]+)"\s*:\s*"([^"]*)"\s*', text)
+    if field:
+        words = " ".join(_ACRONYMS.get(w.lower(), w.lower()) for w in field.group(1).split("_"))
+        return f"record field {words}: “{field.group(2)}”"
+    return f"“{text}”"
+
+
 def statements_table(facts: pd.DataFrame, reports: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
     """Facts of the given topics (insurance, legal status, DEA schedule) as quoted statements with kind and provenance."""
     rows = facts[facts["topic"].isin(topics)]
     return pd.DataFrame(
         [
             {
-                "Topic": str(r["topic"]).replace("_", " "),
-                "Quoted": f"“{r['source_quote']}”",
+                "Topic": str(r["topic"]).replace("_", " ").replace("dea", "DEA"),
+                "Quoted": quoted(r["source_quote"]),
                 "Kind of source": KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
-                "Source": f"{r['source_report']} ({r['source_location']})",
+                "Source": names.source(r["source_report"], r["source_location"]),
                 "Provenance": provenance_text(r),
             }
             for _, r in rows.iterrows()

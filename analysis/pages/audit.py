@@ -10,6 +10,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
+from analysis.pages.names import reader_text
 
 VERDICTS = ["supported", "partly_supported", "unsupported", "contradicted", "not_checkable", "not_yet_audited"]
 VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}
@@ -87,8 +88,8 @@ def claims_table(claims: pd.DataFrame, labels: dict[str, str] | None = None) -> 
             "Where": out["source_location"],
             "The text says (quoted)": out["source_quote"],
             "Numbers": out["numbers"].fillna(""),
-            "Cites": out["cites"].fillna("").map(lambda c: "; ".join(labels.get(x.strip(), x.strip()) for x in str(c).split(";") if x.strip())),
+            "Cites": out["cites"].fillna("").map(lambda c: "; ".join(labels.get(x.strip(), reader_text(x.strip())) for x in str(c).split(";") if x.strip())),
             "Verdict": out["_verdict"].map(VERDICT_LABELS),
-            "Why": out["verdict_reason"].fillna("").map(lambda t: readable(str(t), labels)),
+            "Why": out["verdict_reason"].fillna("").map(lambda t: reader_text(readable(str(t), labels))),
         }
     )

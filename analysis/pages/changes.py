@@ -46,6 +46,7 @@ from analysis.data import record_read
 from analysis.data.rules import may_pool
 from analysis.data.validate import DESCRIPTOR, Report, Row, Table, read_descriptor, validate_package
 from analysis.stats.numeric import expit, round_half_up
+from analysis.text import counted
 
 RELEASES_DIR = "releases"
 RELEASE_PREFIX = "data-v"
@@ -507,7 +508,7 @@ def sections(changes: Changes) -> list[tuple[str, list[str]]]:
     if not items:
         count = len(changes.pooled_new)
         items = [
-            f"No pooled or single-study estimate changed ({count} estimate(s) in {new.title()}; only values read in "
+            f"No pooled or single-study estimate changed ({counted(count, 'estimate')} in {new.title()}; only values read in "
             "the primary reports of included studies are pooled)."
         ]
     out.append(("Changed results", items))

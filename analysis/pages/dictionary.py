@@ -18,6 +18,13 @@ from analysis.data import find_data_dir, record_read, validated_report
 from analysis.data.validate import DESCRIPTOR
 
 
+def plural_by_words(text: str) -> str:
+    """'Trial registry number(s)' -> 'Trial registry numbers': a schema's '(s)' read as a plural."""
+    import re
+
+    return re.sub(r"\b([A-Za-z]+)\((s|es)\)", r"\1\2", str(text))
+
+
 def load_descriptor(data_dir: str | Path | None = None) -> dict[str, Any]:
     """The parsed ``datapackage.json`` of the data folder."""
     folder = Path(data_dir or find_data_dir())
@@ -28,7 +35,7 @@ def load_descriptor(data_dir: str | Path | None = None) -> dict[str, Any]:
 def resources(descriptor: dict[str, Any]) -> pd.DataFrame:
     """One row per resource: file, title, what one row is."""
     return pd.DataFrame(
-        [{"File": r["path"], "Title": r.get("title", r["name"]), "What it holds": r.get("description", "")} for r in descriptor["resources"]]
+        [{"File": r["path"], "Title": r.get("title", r["name"]), "What it holds": plural_by_words(r.get("description", ""))} for r in descriptor["resources"]]
     )
 
 
@@ -61,7 +68,7 @@ def field_table(resource: dict[str, Any]) -> pd.DataFrame:
                 "Type": f.get("type", "string"),
                 "Required": "yes" if f.get("constraints", {}).get("required") else "",
                 "Allowed values": _allowed(f),
-                "Description": f.get("description", ""),
+                "Description": plural_by_words(f.get("description", "")),
             }
             for f in resource["schema"]["fields"]
         ]

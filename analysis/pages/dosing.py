@@ -33,6 +33,8 @@ def total_dose_mg(rate: float, rate_unit: str, hours_per_session: float, session
 
 def protocol_table(protocols: pd.DataFrame, weight_kg: float = REFERENCE_WEIGHT_KG) -> pd.DataFrame:
     """One display row per protocol, with its total dose per course at the reference weight."""
+    from analysis.pages.names import reader_text
+
     rows = []
     for _, p in protocols.iterrows():
         total = total_dose_mg(p["rate"], p["rate_unit"], p["hours_per_session"], p["sessions"], weight_kg)
@@ -40,12 +42,12 @@ def protocol_table(protocols: pd.DataFrame, weight_kg: float = REFERENCE_WEIGHT_
             {
                 "Protocol": p["label"],
                 "As published": p["schedule_text"],
-                "Attributed to": p["attributed_to"],
+                "Attributed to": reader_text(p["attributed_to"]),
                 "Rate": f"{p['rate']:g} {p['rate_unit']}",
                 "Hours per session": f"{p['hours_per_session']:g}",
                 "Sessions": str(p["sessions"]),
                 f"Total per course at {weight_kg:g} kg (mg)": f"{total:,.0f}",
-                "Computed from the text": "yes: " + str(p["derivation"]) if p["value_type"] == "computed" else "no",
+                "Computed from the text": "yes: " + str(p["derivation"]).replace("hours_per_session", "hours per session") if p["value_type"] == "computed" else "no",
             }
         )
     return pd.DataFrame(rows)
@@ -80,6 +82,7 @@ def statements_table(statements: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
     """One row per guideline statement: guideline (its citation), condition, topic, level, grade and certainty as stated,
     the statement quoted, and its provenance; 'not confirmed' where no source stating a grade was read."""
     from analysis.data.rules import CONDITION_LABELS
+    from analysis.pages.names import reader_text
     from analysis.pages.report import provenance_text
 
     citations = reports.set_index("report_id")["citation"]
@@ -88,7 +91,7 @@ def statements_table(statements: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
         return missing if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
     return pd.DataFrame([
-        {"Guideline": citations.get(s["guideline"], s["guideline"]),
+        {"Guideline": reader_text(citations.get(s["guideline"], s["guideline"])),
          "Condition": CONDITION_LABELS.get(str(s["condition"]), "All chronic pain" if s["condition"] == "general" else str(s["condition"]).replace("_", " ")),
          "Topic": str(s["topic"]).replace("_", " "), "Evidence level (as stated)": given(s["evidence_level"]),
          "Grade": given(s["grade"], "not confirmed"), "Certainty": given(s["certainty"], "not confirmed"),

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from analysis.data.rules import comparison_conditions
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
+from analysis.pages.names import reader_text
 from analysis.pages.report import counted, proportion  # noqa: E402
 from analysis.stats import effects  # noqa: E402
 from analysis.stats.numeric import normal_quantile, z_for_level
@@ -99,7 +100,7 @@ def footnotes(row: pd.Series) -> list[str]:
     for domain, step in steps(row).items():
         if step:
             sign = f"{step:+d}".replace("-", "−")
-            notes.append(f"{DOMAIN_LABELS[domain]} ({sign}): {row[f'{domain}_reason']}")
+            notes.append(f"{DOMAIN_LABELS[domain]} ({sign}): {reader_text(row[f'{domain}_reason'])}")
     return notes
 
 
@@ -256,7 +257,7 @@ def sof_table(
 # --------------------------------------------------------------------------
 # Comparing grading systems
 
-SYSTEMS = ("Public texts", "ASA/ASRA 2010 (as quoted in src002)", "2018 consensus guideline", "This book (GRADE)")
+SYSTEMS = ("Public texts", "ASA/ASRA 2010 (as quoted in ASRA Pain Medicine News)", "2018 consensus guideline", "This book (GRADE)")
 EVIDENCE_ORDER = {"none": 0, "weak or none": 1, "weak": 1, "moderate": 2, "strong": 3}
 GRADE_ORDER = {"I": 0, "D": 1, "C": 2, "B": 3, "A": 4}
 

@@ -15,6 +15,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
+from analysis.pages import names
+from analysis.pages.audit import claim_number
 from analysis.pages.report import provenance_text  # noqa: E402
 
 # The routes the chapter reports on, in display order, with their labels.
@@ -87,9 +89,9 @@ def bioavailability_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
                     "Route": label,
                     "Bioavailability (as stated)": value_text(r["value_low"], r["value_high"], str(r["unit"])),
                     "Kind": KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
-                    "Source": f"{r['source_report']} ({r['source_location']})",
+                    "Source": names.source(r["source_report"], r["source_location"]),
                     "Provenance": provenance_text(r),
-                    "Notes": "" if pd.isna(r["notes"]) else str(r["notes"]),
+                    "Notes": "" if pd.isna(r["notes"]) else names.reader_text(r["notes"]),
                 }
             )
         if valued.empty:
@@ -121,10 +123,10 @@ def bioavailability_figure(facts: pd.DataFrame) -> tuple[Figure, str]:
                 ax.plot([low, high], [y + off, y + off], color=colour, lw=3, solid_capstyle="butt")
             ax.plot([low] if high == low else [low, high], [y + off] * (1 if high == low else 2), marker=marker, color=colour,
                     markersize=7, linestyle="none", markeredgecolor="black", markeredgewidth=0.5)
-            tag = f"{value_text(low, high, '%')}, {r['source_report']}" + (" (S-ketamine)" if "S-ketamine" in str(r["statement"]) else "")
+            tag = f"{value_text(low, high, '%')}, {names.brief(r['source_report'])}" + (" (S-ketamine)" if "S-ketamine" in str(r["statement"]) else "")
             ax.text(high + 1.5, y + off, plain_label(tag), va="center", fontsize=7, color="#333333")
             texts.append(f"{value_text(low, high, '%')}{' of S-ketamine' if 'S-ketamine' in str(r['statement']) else ''} ({KIND_LABELS.get(str(r['claim_kind']), r['claim_kind'])}, "
-                         f"{STATUS_LABELS.get(str(r['status']), r['status'])}, {r['source_report']})")
+                         f"{STATUS_LABELS.get(str(r['status']), r['status'])}, {names.name(r['source_report'])})")
         parts.append(f"{label}: " + "; ".join(texts))
     ax.set_yticks(range(len(labels)), [plain_label(x) for x in labels[::-1]])
     ax.set_xlim(0, 125)
@@ -157,26 +159,16 @@ def metabolism_table(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame
                 "Value (as stated)": value_text(r["value_low"], r["value_high"], "" if pd.isna(r["unit"]) else str(r["unit"])) if has_value(r) else "",
                 "Statement": r["statement"],
                 "Kind": KIND_LABELS.get(str(r["claim_kind"]), str(r["claim_kind"])),
-                "Source": f"{r['source_report']} ({r['source_location']})",
+                "Source": names.source(r["source_report"], r["source_location"]),
                 "Provenance": provenance_text(r),
             }
         )
     return pd.DataFrame(out)
 
 
-# Who speaks in each public text (for "whose claim"); readers' comments are attributed as such.
-PUBLIC_TEXT_SPEAKERS = {
-    "src000": "src000, a ketamine clinic physician's blog post",
-    "src001": "src001, a web article on chronic pain",
-    "src002": "src002, physicians writing in ASRA Pain Medicine News",
-    "src003": "src003, a promotional web page",
-    "src004": "src004, a clinic's web page",
-}
-
-
 def claim_speaker(row: pd.Series) -> str:
     """Whose claim a claims row is: the text's author, or a reader commenting on it."""
-    text = PUBLIC_TEXT_SPEAKERS.get(str(row["source_report"]), str(row["source_report"]))
+    text = names.name(row["source_report"])
     location = str(row["source_location"])
     if "comment" in location.lower():
         who = "the site host replying to a reader" if "reply" in location.lower() else "a reader's comment"
@@ -192,7 +184,7 @@ def quoted_claims_table(claims: pd.DataFrame, topics: list[str]) -> pd.DataFrame
         verdict = "" if pd.isna(c["verdict"]) else str(c["verdict"]).replace("_", " ")
         out.append(
             {
-                "Claim": c["claim_id"],
+                "Claim": claim_number(c["claim_id"]),
                 "Whose claim": claim_speaker(c),
                 "Where": c["source_location"],
                 "Quoted": f"“{c['source_quote']}”",
@@ -211,11 +203,10 @@ def facts_table(facts: pd.DataFrame, reports: pd.DataFrame, fact_ids: list[str])
     return pd.DataFrame(
         [
             {
-                "Fact": fid,
                 "Statement (as the source gives it)": by_id.loc[fid, "statement"],
                 "Quoted": f"“{by_id.loc[fid, 'source_quote']}”",
                 "Kind": KIND_LABELS.get(str(by_id.loc[fid, "claim_kind"]), str(by_id.loc[fid, "claim_kind"])),
-                "Source": f"{by_id.loc[fid, 'source_report']} ({by_id.loc[fid, 'source_location']})",
+                "Source": names.source(by_id.loc[fid, "source_report"], by_id.loc[fid, "source_location"]),
                 "Provenance": provenance_text(by_id.loc[fid]),
             }
             for fid in fact_ids

@@ -34,6 +34,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
+from analysis.pages.names import reader_text, report_names  # noqa: E402,F401 - the search log names reports as every page does
 
 # The data fields of the PRISMA2020 package's flow diagram, in its order.
 PRISMA2020_FIELDS: tuple[str, ...] = (
@@ -74,11 +75,12 @@ BOX_LABELS: dict[str, str] = {
 }
 
 # The fields this module can compute, and the rule in words (shown in the book).
+METHOD_WORDS = {"computed": "computed", "declared": "declared", "not_applicable": "not applicable"}
 COMPUTED_RULES: dict[str, str] = {
-    "website_results": "sum of records over every search in searches.csv",
-    "citations_results": "distinct study_ids in the cites and relies_on columns of claims.csv",
-    "other_sought_reports": "reports in reports.csv with a study_id",
-    "other_notretrieved_reports": "primary reports of studies whose status is secondary_only",
+    "website_results": "the records returned by every logged search, summed",
+    "citations_results": "the distinct studies that the public texts' claims cite or rely on",
+    "other_sought_reports": "the reports in the data that belong to a study",
+    "other_notretrieved_reports": "the primary reports of studies read only second-hand",
     "other_assessed": "reports sought minus reports not retrieved",
     "other_excluded": "assessed reports of studies whose role is context or excluded",
     "new_studies": "studies whose role is included",
@@ -137,11 +139,11 @@ def corpus_of(source: str) -> str:
     """A short name for where a search ran, from the free-text ``source`` of searches.csv."""
     text = source.lower()
     if "corpus pages" in text:
-        return "stored public web pages (corpus 'pages')"
+        return "stored public web pages"
     if "corpus docs" in text:
-        return "stored documentation pages (corpus 'docs')"
-    if "find_string" in text:
-        return "public source and documentation files (find_string)"
+        return "stored documentation pages"
+    if "find_string" in text or "find_files" in text or "find_repos" in text:
+        return "stored public source and documentation files"
     return source
 
 
@@ -303,11 +305,11 @@ def flow_table(flow: Flow, flow_rows: pd.DataFrame) -> pd.DataFrame:
         value = flow.values.get(name)
         rows.append(
             {
-                "Field (PRISMA2020)": name,
                 "Box": BOX_LABELS.get(name, name),
                 "n": "not applicable" if value is None else str(value),
-                "How obtained": f"{r['method']}: {COMPUTED_RULES.get(name, r['basis']) if r['method'] == 'computed' else r['basis']}",
-                "Note": _text(r["note"]),
+                "How obtained": f"{METHOD_WORDS.get(str(r['method']), str(r['method']))}: "
+                                f"{COMPUTED_RULES.get(name, r['basis']) if r['method'] == 'computed' else r['basis']}",
+                "Note": reader_text(_text(r["note"])),
             }
         )
     return pd.DataFrame(rows)
@@ -457,7 +459,7 @@ def checklist_table(checklist: pd.DataFrame, page_titles: dict[str, str] | None 
                 "Topic": r["topic"],
                 "Where in the book": "; ".join(pages) if pages else "—",
                 "Status": STATUS_TEXT[str(r["status"])],
-                "Note": _text(r["note"]),
+                "Note": reader_text(_text(r["note"])),
             }
         )
     return pd.DataFrame(rows)
@@ -467,22 +469,6 @@ def missing_items(checklist: pd.DataFrame) -> list[str]:
     """PRISMA 2020 items and sub-items that have no row in the checklist."""
     present = set(checklist["item"].astype(str))
     return [item for item in PRISMA_2020_ITEMS if item not in present]
-
-
-def report_names(reports: pd.DataFrame, studies: pd.DataFrame) -> dict[str, str]:
-    """A reader's name for each report: its study's label (with 'register record' or 'second-hand' where it is one),
-    or the first words of its citation for a report of no study (a public text, a guideline)."""
-    labels = dict(zip(studies["study_id"].astype(str), studies["label"].astype(str)))
-    names = {}
-    for _, r in reports.iterrows():
-        study = _text(r["study_id"])
-        kind = _text(r["kind"])
-        if study in labels:
-            names[str(r["report_id"])] = labels[study] + (" (register record)" if kind == "trial_register" else "")
-        else:
-            citation = _text(r["citation"])
-            names[str(r["report_id"])] = (citation[:60].rsplit(" ", 1)[0] + "…") if len(citation) > 60 else citation
-    return names
 
 
 def search_log(searches: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -496,7 +482,7 @@ def search_log(searches: pd.DataFrame, names: dict[str, str] | None = None) -> p
 
     return pd.DataFrame({
         "Id": searches["search_id"], "Date": searches["date"], "Where": searches["source"].astype(str).map(corpus_of),
-        "Query (exactly as run)": searches["query"], "Looking for": searches["purpose"],
+        "Query (exactly as run)": searches["query"], "Looking for": searches["purpose"].map(lambda t: reader_text(_text(t), names)),
         "Records": searches["records"].astype("string").fillna(""), "Relevant": searches["relevant"].astype("string").fillna(""),
-        "Reports found": searches["reports_found"].map(found), "Notes": searches["notes"].map(_text),
+        "Reports found": searches["reports_found"].map(found), "Notes": searches["notes"].map(lambda t: reader_text(_text(t), names)),
     })

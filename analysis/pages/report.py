@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.pages import names
 from analysis.stats.effects import clopper_pearson_ci, wilson_ci
 from analysis.stats.numeric import round_half_up
 from analysis.text import counted  # noqa: F401 - pages import it from here with the other sentence helpers
@@ -134,7 +135,7 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.D
                 "%": wilson.percent_text(),
                 "95% CI (Wilson)": f"{round_half_up(100 * wilson.low)}–{round_half_up(100 * wilson.high)}%",
                 "95% CI (Clopper–Pearson)": f"{round_half_up(100 * exact.low)}–{round_half_up(100 * exact.high)}%",
-                "Source": f"{row['source_report']}, {row['source_location']}",
+                "Source": names.source(row["source_report"], row["source_location"]),
                 "Provenance": provenance_text(row),
             }
         )
@@ -161,3 +162,19 @@ def review_result_text(row: pd.Series | dict[str, Any]) -> str:
     if pd.notna(row.get("n_participants")):
         extent.append(counted(row["n_participants"], "participant"))
     return text + (f"; {', '.join(extent)}" if extent else "")
+
+
+def captioned(table: Any, caption: str, name: str | None = None, index: bool = False) -> Any:
+    """A table for a page: a DataFrame's (or Styler's) display with its caption, the index hidden unless ``index``.
+
+    The book's build numbers every captioned table ("Table 12.") and ``name`` ('tbl-…') makes it a
+    target for ``{numref}`` (analysis/tools/numbering.py); the caption is escaped like the cells."""
+    import html
+
+    styler = table.style if isinstance(table, pd.DataFrame) else table
+    if not index:
+        styler = styler.hide(axis="index")
+    styler = styler.set_caption(html.escape(caption))
+    if name:
+        styler = styler.set_table_attributes(f'data-ref="{html.escape(name, quote=True)}"')
+    return styler

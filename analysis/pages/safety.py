@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.rules import arm_label
+from analysis.pages import names
 from analysis.pages.report import proportion, provenance_text
 from analysis.stats import effects
 from analysis.stats.numeric import z_for_level
@@ -23,6 +24,15 @@ CATEGORY_LABELS = {
     "withdrawal_adverse_event": "withdrawal (adverse event)",
     "death": "death",
 }
+
+
+def reported_share(row: pd.Series) -> str:
+    """What a study reports when it gives no count: its percentage, the count alone, or that the event was reported without numbers."""
+    if pd.notna(row.get("percent")):
+        return f"{row['percent']:g}% (count not reported)"
+    if pd.notna(row.get("events")):
+        return f"{int(row['events'])} patients (number at risk not reported)"
+    return "reported, without a count or percentage"
 
 
 def events_table(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
@@ -38,7 +48,7 @@ def events_table(adverse_events: pd.DataFrame, studies: pd.DataFrame) -> pd.Data
                 "Category": CATEGORY_LABELS.get(r["category"], r["category"]),
                 "Event": r["event"],
                 "When": r["timepoint"],
-                "Patients with the event": str(proportion(r["events"], r["n"])) if counted else f"{r['percent']:g}% (count not reported)",
+                "Patients with the event": str(proportion(r["events"], r["n"])) if counted else reported_share(r),
                 "Provenance": provenance_text(r),
             }
         )
@@ -81,6 +91,6 @@ def safety_facts_table(facts: pd.DataFrame) -> pd.DataFrame:
     rows = facts[facts["topic"].isin(SAFETY_TOPICS)]
     return pd.DataFrame(
         [{"Topic": str(r["topic"]).replace("_", " "), "Statement (as the source gives it)": r["statement"],
-          "Kind of source": str(r["claim_kind"]).replace("_", " "), "Source": f"{r['source_report']}, {r['source_location']}",
+          "Kind of source": str(r["claim_kind"]).replace("_", " "), "Source": names.source(r["source_report"], r["source_location"]),
           "Provenance": provenance_text(r)} for _, r in rows.iterrows()]
     )

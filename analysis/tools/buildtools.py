@@ -274,6 +274,41 @@ def _kernel_environment(root: Path) -> dict[str, str]:
     }
 
 
+def data_label(root: Path) -> tuple[str, str]:
+    """The data version (as readers should cite it) and its date, from ``data/datapackage.json`` ('unversioned', '' without one)."""
+    try:
+        descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "unversioned", ""
+    from analysis.pages.changes import version_label
+
+    # '0.2.0' when the data are that release byte for byte, else '0.2.0 with changes not yet released'
+    return version_label(root / "data"), str(descriptor.get("created") or "")[:10]
+
+
+def footer_html(repository: str, version: str, date: str) -> str:
+    """The line at the foot of every page (printed too): the data version and date, the repository, not medical advice."""
+    from html import escape
+
+    dated = f" of {escape(date)}" if date else ""
+    source = f' Source and data: <a href="{escape(repository, quote=True)}">{escape(repository)}</a>.' if repository else ""
+    return (f'<p class="review-footer">Ketamine for Chronic Pain, data version {escape(version)}{dated}.{source} '
+            "An evidence review, not medical advice.</p>")
+
+
+def _on_config_inited(app: Any, config: Any) -> None:
+    """The repository address (``repository.url`` of ``_config.yml``, its one place) and the data version, shown on
+    every page's foot and available to pages as the substitution ``{{ repository_url }}``."""
+    options = dict(config.html_theme_options or {})
+    repository = str(options.get("repository_url") or "")
+    version, date = data_label(Path(app.srcdir))
+    options["extra_footer"] = footer_html(repository, version, date)
+    config.html_theme_options = options
+    substitutions = dict(getattr(config, "myst_substitutions", None) or {})
+    substitutions.setdefault("repository_url", f"[{repository}]({repository})" if repository else "(no repository address configured)")
+    config.myst_substitutions = substitutions
+
+
 def _on_builder_inited(app: Any) -> None:
     # Set once Sphinx has read its configuration (which would otherwise take the
     # copyright year from SOURCE_DATE_EPOCH), so that kernels started by myst-nb
@@ -587,6 +622,34 @@ def results_json(root: Path, work: Path) -> Path:
     return cached
 
 
+def not_found_html(title: str) -> str:
+    """A page for addresses that do not exist (served by GitHub Pages and most hosts as ``404.html`` at any depth).
+
+    It needs nothing from the site (its style is inline), and its link finds the book's first page from
+    wherever it is shown: a small script walks up the address until it finds the site's inventory (objects.inv)."""
+    from html import escape
+
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>Page not found · {escape(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;"
+        "color:#222;background:#fff}a{color:#0a58ca}@media (prefers-color-scheme:dark){body{color:#eee;background:#121212}"
+        "a{color:#8ab4f8}}</style></head><body>\n"
+        "<h1>Page not found</h1>\n"
+        f"<p>There is no page at this address in <em>{escape(title)}</em>. It may have been renamed or removed "
+        "when the book was rebuilt.</p>\n"
+        "<p><a id=\"home\" href=\"index.html\">Go to the book's first page</a>, and use its search or its "
+        "table of contents.</p>\n"
+        "<script>(async () => {const parts = location.pathname.split('/'); parts.pop();"
+        " while (parts.length) {const base = parts.join('/') + '/';"
+        " try {const r = await fetch(base + 'objects.inv'); await r.arrayBuffer();"
+        " if (r.ok) {document.getElementById('home').href = base + 'index.html'; return;}} catch (e) {}"
+        " parts.pop();}})();</script>\n"
+        "</body></html>\n"
+    )
+
+
 def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
@@ -606,6 +669,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
         (target / "index.html").write_text(_data_index_html(files + [target / "results.json"]), encoding="utf-8")
+    (out / "404.html").write_text(not_found_html(app.config.html_title or app.config.project), encoding="utf-8")
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
         shutil.copytree(mathjax, out / "_static" / "mathjax", dirs_exist_ok=True)
@@ -635,6 +699,12 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
         scripts.append(js)
     if "script_files" in context:
         context["script_files"] = scripts
+    description = str(getattr(app.config, "review_description", "") or "")
+    if description:
+        from html import escape
+
+        context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{escape(description, quote=True)}">'
+
     from analysis.tools.colab import colab_link
 
     for button in context.get("header_buttons", []):
@@ -657,6 +727,8 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the input tracking with Sphinx."""
+    app.add_config_value("review_description", "", "html")
+    app.connect("config-inited", _on_config_inited, priority=400)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("build-finished", _on_build_finished)

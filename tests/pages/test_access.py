@@ -44,5 +44,8 @@ def test_table_and_figure_one_row_per_source_labelled_by_kind_and_year():
     assert list(table["Year"]) == ["2016", "not stated", "not stated"]
     fig, alt = cost_figure(FACTS, REPORTS)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert "src000 (patient comment; 2016)" in labels and "src002 (clinic claim; year not stated)" in labels
+    # sources by name, never by id (analysis/pages/names.py)
+    assert "Clinic physician's blog post (Ketamine Blog) (patient comment; 2016)" in labels
+    assert "ASRA Pain Medicine News article (2022) (clinic claim; year not stated)" in labels
+    assert not any("src0" in label for label in labels)
     assert "$415–$1,350 per infusion session" in alt and "from a co-pay (amount not stated) to $1,450" in alt

@@ -45,7 +45,8 @@ def test_certainty_follows_the_judgements(kw, expected):
 
 def test_every_move_has_a_footnote_with_its_reason():
     notes = grading.footnotes(rating(start_level="high", risk_of_bias="serious", imprecision="very_serious"))
-    assert notes == ["Risk of bias (−1): reason for risk_of_bias", "Imprecision (−2): reason for imprecision"]
+    # the reasons are read as words: a name from the data ('risk_of_bias') is written 'risk of bias'
+    assert notes == ["Risk of bias (−1): reason for risk of bias", "Imprecision (−2): reason for imprecision"]
 
 
 def test_optimal_information_size_continuous():

@@ -71,10 +71,10 @@ def test_claims_say_whose_claim():
         {"claim_id": "src000_39", "source_report": "src000", "source_location": "readers' comments, comment 1",
          "source_quote": "It was $750 per infusion", "topic": "cost", "verdict": None},
     ])
-    assert claim_speaker(claims.iloc[0]).startswith("src002, physicians")
+    assert claim_speaker(claims.iloc[0]) == "ASRA Pain Medicine News article (2022)"
     assert claim_speaker(claims.iloc[1]).startswith("a reader's comment")
     table = quoted_claims_table(claims, ["pharmacology"])
-    assert list(table["Claim"]) == ["src002_07"] and table.loc[0, "Audit verdict"] == "not yet audited"
+    assert list(table["Claim"]) == ["7"] and table.loc[0, "Audit verdict"] == "not yet audited"
 
 
 def test_facts_table_keeps_order_and_refuses_unknown_ids():
@@ -84,6 +84,7 @@ def test_facts_table_keeps_order_and_refuses_unknown_ids():
 
     f = FACTS.assign(fact_id=[f"f{i}" for i in range(len(FACTS))], source_quote="q")
     table = facts_table(f, REPORTS, ["f3", "f0"])
-    assert list(table["Fact"]) == ["f3", "f0"] and table.loc[0, "Kind"] == "review"
+    assert list(table["Statement (as the source gives it)"]) == list(f.set_index("fact_id").loc[["f3", "f0"], "statement"])
+    assert "Fact" not in table.columns and table.loc[0, "Kind"] == "review"
     with pytest.raises(KeyError, match="nope"):
         facts_table(f, REPORTS, ["nope"])

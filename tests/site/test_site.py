@@ -487,3 +487,184 @@ def test_no_accessibility_violation_on_any_page_in_four_modes(visits):
         for visit in visits.values():
             set_mode(visit.page, 1280, "light")
     assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found)
+
+
+# --------------------------------------------------------------------------
+# Reader-facing words
+
+# What a reader should never meet (analysis/pages/leaks.py): ids, file names and hashes, enum values,
+# "value(s)", <NA>/nan/None, doubled words. Pages whose subject is the data's own files and columns
+# may name them; each exemption says which kinds of leak it allows and why.
+READER_WORDS_EXEMPT = {
+    "book/data-dictionary.html": ({"file name", "internal id"}, "documents every file and column of the data by name"),
+    "book/methods.html": ({"file name"}, "the protocol says which data file holds what"),
+    "book/what-changed.html": ({"file name", "internal id"}, "the data's row-by-row change list names file, line and row key"),
+    "book/changelog.html": ({"file name"}, "the data's release history names the files each release changed"),
+    f"{FIXTURE_DOC}.html": ({"file name", "internal id", "hash", "'(s)' grammar", "missing value shown", "doubled word"},
+                            "the browser-test fixture, not a page of the book"),
+}
+# Cells of these columns are the sources' or the searches' own words, shown verbatim.
+VERBATIM_COLUMNS = re.compile(r"quoted|exactly as", re.IGNORECASE)
+TEXT_BLOCKS = ["p", "li", "td", "th", "figcaption", "caption", "h1", "h2", "h3", "h4", "dt", "dd", "pre", "summary"]
+
+
+def article_texts(html: str, code_is_named: bool = False) -> list[str]:
+    """The article's text, block by block (a paragraph, a list item, a table cell, a caption, an alt text),
+    without verbatim quotations, and without inline code where a page names data columns on purpose."""
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.find("article") or soup.find("main")
+    if article is None:
+        return []
+    for tag in article(["script", "style", "noscript", "template", "blockquote", "q"]):
+        tag.decompose()
+    if code_is_named:
+        for tag in article("code"):
+            tag.replace_with("⋯")
+    for table in article.find_all("table"):
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead tr:last-child th")]
+        for row in table.select("tbody tr"):
+            for header, cell in zip(headers, row.find_all(["td", "th"], recursive=False)):
+                if VERBATIM_COLUMNS.search(header):
+                    cell.clear()
+    texts = []
+    for block in article.find_all(TEXT_BLOCKS):
+        if block.find(TEXT_BLOCKS):  # only the text that is this block's own
+            texts.append(" ".join(block.find_all(string=True, recursive=False)))
+        else:
+            texts.append(block.get_text(" "))
+    texts += [img.get("alt", "") for img in article.find_all("img")]
+    return [" ".join(t.split()) for t in texts if t.strip()]
+
+
+def test_pages_speak_to_readers_not_in_the_data_s_own_terms(site: Path):
+    from analysis.pages.leaks import leaks
+
+    found = []
+    for page in pages(site):
+        allowed, _why = READER_WORDS_EXEMPT.get(page, (set(), ""))
+        seen: set[str] = set()
+        for text in article_texts((site / page).read_text(encoding="utf-8"), code_is_named=page in READER_WORDS_EXEMPT):
+            for leak in leaks(text):
+                if leak.split(":", 1)[0] not in allowed and leak not in seen:
+                    seen.add(leak)
+                    found.append(f"{page}: {leak}   in: {text[:120]}")
+    assert not found, f"{len(found)} words from the data's own vocabulary on the pages:\n" + "\n".join(found)
+
+
+def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site: Path):
+    """analysis/tools/numbering.py: 'Table 12.' / 'Figure 3.' before each caption, figures linked full size."""
+    problems, tables, figures = [], 0, 0
+    for page in pages(site):
+        if page == f"{FIXTURE_DOC}.html":
+            continue
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("div.cell_output table"):
+            tables += 1
+            caption = table.find("caption")
+            if caption is None or not caption.select_one(".caption-number") or not caption.get_text(strip=True):
+                problems.append(f"{page}: a table without a numbered caption ({table.get_text(' ', strip=True)[:60]!r})")
+        for figure in soup.select("figure.review-figure"):
+            figures += 1
+            caption = figure.find("figcaption")
+            if caption is None or not caption.select_one(".caption-number"):
+                problems.append(f"{page}: a figure without a numbered caption")
+            img = figure.find("img")
+            link = figure.select_one("a.review-figure-full")
+            if img is None or str(img.get("src", "")).startswith("data:") or link is None:
+                problems.append(f"{page}: a figure embedded inline, not linked full size")
+            elif not (site / page).parent.joinpath(link["href"]).resolve().is_file():
+                problems.append(f"{page}: the full-size figure {link['href']} is missing")
+    assert tables > 20 and figures > 5, (tables, figures)
+    assert not problems, "\n".join(problems)
+
+
+def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
+    """Favicon, meta description, the data version and repository at every page's foot, a 404 page, an About page."""
+    import yaml
+
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    for page in ("book/intro.html", "book/trials.html", "book/about.html"):
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        icon = soup.find("link", rel="icon")
+        assert icon is not None and (site / page).parent.joinpath(icon["href"]).resolve().is_file(), f"{page}: no favicon"
+        description = soup.find("meta", attrs={"name": "description"})
+        assert description is not None and len(description["content"].split()) > 10, f"{page}: no meta description"
+        footer = soup.select_one(".review-footer")
+        assert footer is not None and "data version" in footer.get_text() and repository in str(footer), f"{page}: no footer line"
+    about = BeautifulSoup((site / "book" / "about.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    for heading in ("Who wrote it", "Funding", "Competing interests"):
+        assert heading in about
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in missing and "objects.inv" in missing
+
+
+def test_focus_ring_and_dark_mode_contrast_of_captions_and_links(browser, server: str):
+    """A visible focus ring on the header and sidebar buttons (WCAG 2.4.7); captions, table text and links of the
+    notebooks' outputs at 4.5:1 or more in light and dark mode (theme/static/ketamine-review.css)."""
+    contrast_js = """sel => {
+      const parse = c => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(',').map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+      const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                         return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+      const bg = el => { while (el) { const c = parse(getComputedStyle(el).backgroundColor); if (c.a > 0.5) return c; el = el.parentElement; }
+                         return {r: 255, g: 255, b: 255, a: 1}; };
+      return Array.from(document.querySelectorAll(sel)).map(el => {
+        const a = lum(parse(getComputedStyle(el).color)), b = lum(bg(el));
+        return [(Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), el.textContent.trim().slice(0, 50)];
+      }); }"""
+    low = []
+    for mode in ("light", "dark"):
+        visit = Visit(browser, server, "book/trials.html", viewport={"width": 1400, "height": 900}, settle=False)
+        try:
+            page = visit.page
+            page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; document.documentElement.dataset.mode = '{mode}'; }}")
+            for selector in ("figure.review-figure figcaption", "figure.review-figure figcaption a", "div.cell_output table caption",
+                             "div.cell_output table td", ".review-footer", ".review-footer a"):
+                found = page.evaluate(contrast_js, selector)
+                assert found, f"nothing matches {selector}"
+                low += [f"{mode}: {selector} {ratio:.2f}:1 ({text!r})" for ratio, text in found if ratio < 4.5]
+            if mode == "light":
+                page.keyboard.press("Tab")  # keyboard use: focus is then shown (:focus-visible)
+                for selector in (".bd-header-article .dropdown-launch-buttons button", ".bd-header-article .dropdown-download-buttons button",
+                                 ".bd-header-article .primary-toggle", ".bd-header-article .theme-switch-button",
+                                 ".bd-sidebar-primary a.reference"):
+                    element = page.locator(selector).first
+                    element.focus()
+                    ring = element.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+                    assert ring[0] != "none" and ring[1] >= 2, f"{selector}: no visible focus ring ({ring})"
+        finally:
+            visit.close()
+    assert not low, "text below 4.5:1:\n" + "\n".join(low)
+
+
+def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: str, site: Path):
+    """In print (the '.pdf' menu item is the browser's print): no table wider than the text column, no heading forced
+    onto a new sheet, no table kept whole, and the footer line with the data version printed (theme/static/ketamine-review.css)."""
+    problems = []
+    for path in pages(site):
+        if path == f"{FIXTURE_DOC}.html":
+            continue
+        visit = Visit(browser, server, path, viewport={"width": 720, "height": 1000}, settle=False)
+        try:
+            visit.page.emulate_media(media="print")
+            found = visit.page.evaluate("""() => {
+              const art = document.querySelector('article'); if (!art) return null;
+              const right = art.getBoundingClientRect().right;
+              const tables = Array.from(art.querySelectorAll('table'));
+              const footer = document.querySelector('.review-footer');
+              return {wide: tables.filter(t => t.getBoundingClientRect().right > right + 2 || t.scrollWidth > t.clientWidth + 2)
+                                  .map(t => t.innerText.slice(0, 50)),
+                      whole: tables.filter(t => getComputedStyle(t).breakInside === 'avoid').length,
+                      forced: Array.from(art.querySelectorAll('h2, h3')).filter(h => ['page', 'always'].includes(getComputedStyle(h).breakBefore)).length,
+                      footer: !!footer && footer.offsetParent !== null && /data version/.test(footer.textContent)}; }""")
+        finally:
+            visit.close()
+        if found is None:
+            continue
+        problems += [f"{path}: a table is cut in print ({text!r})" for text in found["wide"]]
+        if found["whole"]:
+            problems.append(f"{path}: {found['whole']} tables kept whole in print (pushed onto the next sheet)")
+        if found["forced"]:
+            problems.append(f"{path}: {found['forced']} headings start a new sheet")
+        if not found["footer"]:
+            problems.append(f"{path}: the data version is not printed")
+    assert not problems, "\n".join(problems)

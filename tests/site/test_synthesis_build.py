@@ -34,7 +34,8 @@ def text_of(root: Path, page: str) -> str:
 
 def images_of(root: Path, page: str) -> list[str]:
     html = (root / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
-    return re.findall(r'<img src="(data:image/png;base64,[^"]+)"', html)
+    # inline PNGs, or the files the build writes the figures to (analysis/tools/numbering.py; named by their content)
+    return re.findall(r'<img src="(data:image/png;base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.png)"', html)
 
 
 def primary_result(root: Path) -> dict:

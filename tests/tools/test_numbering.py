@@ -1,0 +1,57 @@
+"""Numbered captions for the notebooks' tables and figures (analysis/tools/numbering.py), without a build."""
+
+from __future__ import annotations
+
+import pandas as pd
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
+
+from analysis.pages.report import captioned
+from analysis.tools import numbering
+
+
+def test_captioned_styler_has_an_escaped_caption_and_a_name():
+    html = captioned(pd.DataFrame({"a": [1]}), "Harms <pooled>", name="tbl-harms").to_html()
+    assert "<caption>Harms &lt;pooled&gt;</caption>" in html and 'data-ref="tbl-harms"' in html
+
+
+def _document_with(outputs: list[str]) -> nodes.document:
+    document = new_document("<test>", get_default_settings(Parser))
+    section = nodes.section(ids=["harms"], names=["harms"])
+    section += nodes.title("", "Harms of ketamine")
+    for html in outputs:
+        cell = nodes.container(classes=["cell_output"])
+        cell += nodes.raw("", html, format="html", classes=["output", "text_html"])
+        section += cell
+    document += section
+    return document
+
+
+def _apply(document: nodes.document) -> None:
+    transform = numbering.NumberOutputs(document)
+    transform.apply()
+
+
+def test_tables_and_figures_become_numbered_nodes_captioned_and_named():
+    figure = '<figure class="review-figure" data-ref="fig-x"><img src="data:image/png;base64,AAAA" alt="a b c"><figcaption>A chart</figcaption></figure>'
+    document = _document_with([
+        captioned(pd.DataFrame({"a": [1]}), "Counts", name="tbl-counts").to_html(),
+        pd.DataFrame({"a": [1]}).style.to_html(),  # no caption: the section's title
+        figure,
+        "<p>not a table</p>",
+    ])
+    _apply(document)
+    tables = list(document.findall(numbering.numbered_table))
+    figures = list(document.findall(numbering.numbered_figure))
+    assert [t["caption"] for t in tables] == ["Counts", "Harms of ketamine"]
+    assert tables[0]["ids"] == ["tbl-counts"] and tables[1]["ids"]
+    assert "<caption>Harms of ketamine</caption>" in tables[1]["html"]
+    assert [f["caption"] for f in figures] == ["A chart"] and figures[0]["ids"] == ["fig-x"]
+    assert len(list(document.findall(nodes.raw))) == 4  # the outputs stay as children (search index) and the paragraph
+    assert document.ids["tbl-counts"] is tables[0]
+
+
+def test_plain_text_of_a_caption():
+    assert numbering.plain("<b>Risk</b> &amp; bias\n  ratio") == "Risk & bias ratio"
