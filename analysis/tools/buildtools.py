@@ -577,20 +577,47 @@ def fix_cell_ids(folder: Path) -> None:
             path.write_text(fixed, encoding="utf-8")
 
 
-def _data_index_html(files: list[Path]) -> str:
+def _data_index_html(files: list[Path], descriptor: dict[str, Any] | None = None, version: str = "") -> str:
+    """The page listing the served data files: each with its title, description and size, the package's
+    version and licence. Every text from the data is escaped (shown, never run)."""
     from html import escape
 
-    items = "\n".join(
-        f'<li><a href="{escape(p.name)}">{escape(p.name)}</a> ({p.stat().st_size:,} bytes)</li>' for p in files
+    descriptor = descriptor or {}
+    described = {Path(str(r.get("path", ""))).name: r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    extra = {
+        "datapackage.json": {"title": "Schema", "description": "The data package: every table's fields, types, allowed values and rules (Frictionless Data Package)."},
+        "results.json": {"title": "Results", "description": "Every synthesis of the book as data, computed from these files in this build (python -m analysis results --json)."},
+    }
+    rows = []
+    for p in files:
+        info = described.get(p.name) or extra.get(p.name) or {}
+        title = escape(str(info.get("title") or p.name))
+        text = escape(str(info.get("description") or ""))
+        rows.append(
+            f'<li><a href="{escape(p.name, quote=True)}">{escape(p.name)}</a> <span class="size">({p.stat().st_size:,} bytes)</span>'
+            f"<br><strong>{title}</strong>" + (f". {text}" if text else "") + "</li>"
+        )
+    licences = "; ".join(
+        f'<a href="{escape(str(lic.get("path", "")), quote=True)}">{escape(str(lic.get("title") or lic.get("name") or ""))}</a>'
+        if lic.get("path") else escape(str(lic.get("title") or lic.get("name") or ""))
+        for lic in descriptor.get("licenses", []) if isinstance(lic, dict)
     )
+    about = escape(str(descriptor.get("description") or ""))
+    items = "\n".join(rows)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>Data files of the review</title></head><body>\n"
+        "<title>Data files of the review</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222;background:#fff}"
+        "a{color:#0a58ca}li{margin:0 0 .9rem}.size{color:#555}"
+        "@media (prefers-color-scheme:dark){body{color:#eee;background:#121212}a{color:#8ab4f8}.size{color:#bbb}}</style>"
+        "</head><body>\n<main>\n"
         "<h1>Data files of the review</h1>\n"
-        "<p>The CSV tables every number of the book is computed from, and their schema "
-        "(<code>datapackage.json</code>, a Frictionless Data Package).</p>\n"
-        f"<ul>\n{items}\n</ul>\n<p><a href=\"../index.html\">Back to the book</a></p>\n</body></html>\n"
+        f"<p>Data version {escape(version or str(descriptor.get('version') or 'unversioned'))}"
+        + (f", licensed under {licences}" if licences else "") + ". "
+        "Every number of the book is computed from these files, in each build; each value records its source.</p>\n"
+        + (f"<p>{about}</p>\n" if about else "")
+        + f"<ul>\n{items}\n</ul>\n<p><a href=\"../index.html\">Back to the book</a></p>\n</main>\n</body></html>\n"
     )
 
 
@@ -668,7 +695,9 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
             shutil.copyfile(path, target / path.name)
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
-        (target / "index.html").write_text(_data_index_html(files + [target / "results.json"]), encoding="utf-8")
+        descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+        version, _date = data_label(root)
+        (target / "index.html").write_text(_data_index_html(files + [target / "results.json"], descriptor, version), encoding="utf-8")
     (out / "404.html").write_text(not_found_html(app.config.html_title or app.config.project), encoding="utf-8")
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
