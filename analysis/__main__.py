@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {validate,build,pool,colab-notebooks,new-study,changes,release-snapshot,schema-diff} ...``."""
+"""Command line: ``python -m analysis {validate,build,pool,colab-notebooks,new-study,changes,release-snapshot,schema-diff,serve} ...``."""
 
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     colab.add_argument("--root", default=".", help="the book's root folder (default: .)")
     colab.set_defaults(func=lambda a: __import__("analysis.tools.colab", fromlist=["main"]).main(a.out_dir, a.root))
 
-    from analysis.tools import cli_pool, cli_results, schema_diff
+    from analysis.tools import cli_pool, cli_results, schema_diff, serve
 
     cli_pool.add_parser(commands)
     cli_results.add_parser(commands)
     schema_diff.add_parser(commands)
+    serve.add_parser(commands)
 
     from analysis.tools import cli_living  # new-study, changes, release-snapshot: the contributor workflow and living review
 
