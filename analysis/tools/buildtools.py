@@ -306,6 +306,9 @@ def _on_config_inited(app: Any, config: Any) -> None:
     config.html_theme_options = options
     substitutions = dict(getattr(config, "myst_substitutions", None) or {})
     substitutions.setdefault("repository_url", f"[{repository}]({repository})" if repository else "(no repository address configured)")
+    # The data version as readers should cite it, computed once per build (it compares every data file with the
+    # release it names): a page shows it as {{ data_version }}, and executes again only when its own inputs change.
+    substitutions["data_version"] = version
     config.myst_substitutions = substitutions
 
 
