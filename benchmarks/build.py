@@ -227,7 +227,10 @@ def manifests(root: Path) -> dict[str, dict]:
     """{docname: manifest} of the notebooks the build executed."""
     out = {}
     for path in sorted((root / "_build" / EXEC_DIR).glob("*.json")):
-        out[path.stem.replace("__", "/")] = json.loads(path.read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
+        # the folder also keeps results.json and its inputs: only a page's manifest has "inputs" and "seconds"
+        if isinstance(found, dict) and "inputs" in found and "seconds" in found:
+            out[path.stem.replace("__", "/")] = found
     return out
 
 
