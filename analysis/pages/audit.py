@@ -8,6 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from pandas.io.formats.style import Styler  # noqa: E402
 
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.pages.names import reader_text
@@ -89,7 +90,38 @@ def claims_table(claims: pd.DataFrame, labels: dict[str, str] | None = None) -> 
             "The text says (quoted)": out["source_quote"],
             "Numbers": out["numbers"].fillna(""),
             "Cites": out["cites"].fillna("").map(lambda c: "; ".join(labels.get(x.strip(), reader_text(x.strip())) for x in str(c).split(";") if x.strip())),
+            "Topic": (out["topic"] if "topic" in out else pd.Series("", index=out.index)).fillna("").map(topic_label),
             "Verdict": out["_verdict"].map(VERDICT_LABELS),
             "Why": out["verdict_reason"].fillna("").map(lambda t: reader_text(readable(str(t), labels))),
         }
     )
+
+
+def topic_label(topic: object) -> str:
+    """A claim's topic as a word for readers: 'dosing', 'mechanism' (underscores become spaces)."""
+    return str(topic).replace("_", " ").strip()
+
+
+# The columns a reader can filter the claim tables by (theme/static/claim-filter.js reads the
+# cells marked with these classes; the table carries ``data-claim-table``).
+FILTER_CLASSES = {"Verdict": "claim-verdict", "Topic": "claim-topic"}
+
+
+def filterable(table: pd.DataFrame) -> Styler:
+    """A claims table (:func:`claims_table`) as a Styler whose verdict and topic cells are marked for the
+    page's filter: the table gets ``data-claim-table`` and those cells the classes in :data:`FILTER_CLASSES`."""
+    classes = pd.DataFrame("", index=table.index, columns=table.columns)
+    for column, css in FILTER_CLASSES.items():
+        if column in classes:
+            classes[column] = css
+    return table.style.set_td_classes(classes).set_table_attributes("data-claim-table")
+
+
+def public_texts(claims: pd.DataFrame) -> list[str]:
+    """The public texts with claims, in the order the page shows them (their sections, one each)."""
+    return sorted(str(r) for r in claims["source_report"].dropna().unique())
+
+
+def section_key(position: int) -> str:
+    """The glue key of the name in the heading of the ``position``-th (from 1) public text's section."""
+    return f"audit_text_{position}"

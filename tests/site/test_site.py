@@ -715,3 +715,27 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
         if not found["footer"]:
             problems.append(f"{path}: the data version is not printed")
     assert not problems, "\n".join(problems)
+
+
+def test_audit_filter_shows_only_the_claims_with_the_chosen_verdict(visits):
+    """The audit page's verdict list (theme/static/claim-filter.js) hides every claim with another verdict;
+    'All verdicts' shows them all again. Each public text has its own section, headed by its name."""
+    page = visits["book/audit.html"].page
+    headings = page.eval_on_selector_all("article section section section > h3", "hs => hs.map(h => h.textContent)")
+    toc = page.eval_on_selector_all(".bd-sidebar-secondary nav a", "as => as.map(a => a.textContent.trim())")
+    assert headings and all(h.rstrip("#").strip() in toc for h in headings), (headings, toc)
+    assert not any("glue" in h or "audit_text" in h for h in headings), headings
+    rows = "table[data-claim-table] tbody tr"
+    verdicts = page.eval_on_selector_all(f"{rows} td.claim-verdict", "cs => cs.map(c => c.textContent.trim())")
+    assert len(verdicts) >= 2 and all("_" not in v for v in verdicts), verdicts
+    options = page.eval_on_selector_all("#claim-filter-verdict option", "os => os.map(o => o.value).filter(Boolean)")
+    assert sorted(options) == sorted(set(verdicts))
+    assert page.locator("label[for=claim-filter-verdict]").count() == 1 and page.locator("label[for=claim-filter-topic]").count() == 1
+    chosen = min(set(verdicts), key=verdicts.count)  # the rarest: most rows hidden
+    page.locator("#claim-filter-verdict").focus()
+    page.select_option("#claim-filter-verdict", chosen)
+    shown = page.eval_on_selector_all(rows, "rs => rs.filter(r => r.offsetParent !== null).map(r => r.querySelector('td.claim-verdict').textContent.trim())")
+    assert shown == [chosen] * verdicts.count(chosen), shown
+    assert f"Showing {len(shown)} of {len(verdicts)} claims" in page.locator(".claim-filter-status").inner_text()
+    page.select_option("#claim-filter-verdict", "")
+    assert page.eval_on_selector_all(rows, "rs => rs.filter(r => r.offsetParent !== null).length") == len(verdicts)
