@@ -11,11 +11,16 @@ from pathlib import Path
 
 
 def linked_pages(root: Path, pages: tuple[str, ...], follow_intro: bool = True) -> list[str]:
-    """``pages`` plus every page they (and, if ``follow_intro``, the intro) link to with {doc}, transitively."""
+    """``pages`` plus every page they (and, if ``follow_intro``, the intro) link to with {doc} or {term}, transitively."""
     wanted, todo = list(pages), (["intro"] if follow_intro else []) + list(pages)
     while todo:
         text = (root / "book" / f"{todo.pop()}.md").read_text(encoding="utf-8")
-        for target in re.findall(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", text):
+        targets = re.findall(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", text)
+        if "{term}`" in text:  # a glossary term links to the glossary, which must then be built too
+            targets.append("glossary")
+        if "reference_link(" in text:  # its tables link names to the references page (analysis/pages/report.py)
+            targets.append("references")
+        for target in targets:
             name = target.split("/")[-1]
             if name not in wanted and name != "intro" and (root / "book" / f"{name}.md").exists():
                 wanted.append(name)

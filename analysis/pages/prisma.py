@@ -23,6 +23,7 @@ database or register (:data:`DATABASE_SOURCE`): the zero would then be untrue.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
+from pandas.io.formats.style import Styler  # noqa: E402
 
 from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
 from analysis.pages.names import reader_text, report_names  # noqa: E402,F401 - the search log names reports as every page does
@@ -445,13 +447,51 @@ def page_titles(book_dir: str | Path = ".") -> dict[str, str]:
     return titles
 
 
-def checklist_table(checklist: pd.DataFrame, page_titles: dict[str, str] | None = None) -> pd.DataFrame:
-    """One display row per checklist item, in PRISMA order; page names shown as their titles when given."""
+# A page name that can stand in a link as it is: the stem of a book/*.md file.
+PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def built_pages(root: str | Path = "..") -> set[str]:
+    """The stems of the book's pages that the build makes: the ``book/`` files listed in ``_toc.yml``
+    (only those are built). The table of contents is recorded as an input of the page that asks."""
+    from analysis.data import record_read
+    from analysis.tools.colab import toc_pages
+
+    root = Path(root)
+    record_read(root / "_toc.yml")
+    return {page.split("/", 1)[1] for page in toc_pages(root) if page.startswith("book/") and "/" not in page.split("/", 1)[1]}
+
+
+def page_link(page: str, titles: dict[str, str], built: set[str]) -> str:
+    """HTML for one page named in the checklist: a relative link showing the page's title, its text escaped.
+
+    Only a page that has a title and is built (listed in the table of contents), under a plain file
+    name, becomes a link; any other name is shown as escaped plain text, so the table never holds a
+    link that does not resolve nor markup that came from the data.
+    """
+    text = html.escape(titles.get(page, page))
+    if page in titles and page in built and PAGE_NAME.fullmatch(page):
+        return f'<a href="{page}.html">{text}</a>'
+    return text
+
+
+def checklist_table(
+    checklist: pd.DataFrame, page_titles: dict[str, str] | None = None, built: set[str] | None = None
+) -> pd.DataFrame:
+    """One display row per checklist item, in PRISMA order; page names shown as their titles when given.
+
+    With ``built`` (the pages of the table of contents, :func:`built_pages`), the column
+    "Where in the book" holds HTML: links from :func:`page_link`, already escaped; show it with
+    :func:`checklist_styler`, which leaves only that column unescaped.
+    """
     order = {item: i for i, item in enumerate(PRISMA_2020_ITEMS)}
     titles = page_titles or {}
     rows = []
     for _, r in checklist.assign(_o=checklist["item"].map(order)).sort_values("_o").iterrows():
-        pages = [titles.get(p, p) for p in _ids(r["where"])]
+        if built is None:
+            pages = [titles.get(p, p) for p in _ids(r["where"])]
+        else:
+            pages = [page_link(p, titles, built) for p in _ids(r["where"])]
         rows.append(
             {
                 "Item": r["item"],
@@ -463,6 +503,12 @@ def checklist_table(checklist: pd.DataFrame, page_titles: dict[str, str] | None 
             }
         )
     return pd.DataFrame(rows)
+
+
+def checklist_styler(table: pd.DataFrame) -> Styler:
+    """The checklist table for the page: every cell escaped (as the build's setting does, and here
+    whatever the setting) except the links of "Where in the book", which :func:`page_link` built and escaped."""
+    return table.style.hide(axis="index").format(escape="html").format(escape=None, subset=["Where in the book"])
 
 
 def missing_items(checklist: pd.DataFrame) -> list[str]:

@@ -8,7 +8,10 @@ is never shown as if it had been read in the primary paper.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -178,3 +181,37 @@ def captioned(table: Any, caption: str, name: str | None = None, index: bool = F
     if name:
         styler = styler.set_table_attributes(f'data-ref="{html.escape(name, quote=True)}"')
     return styler
+
+
+# --------------------------------------------------------------------------
+# Links from a table to the references page
+
+# The id of a bibliography entry on the references page: ``bibtex_cite_id`` in _config.yml
+# ("cite-{key}"), made into an HTML id as docutils makes it.
+CITE_ID = "cite-{key}"
+_BIB_KEY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
+
+
+def bibliography_keys(path: str | Path = "../data/references.bib") -> set[str]:
+    """The keys of the book's bibliography (the references page lists every entry); the file is
+    recorded as an input of the page that asks."""
+    from analysis.data import record_read
+
+    record_read(Path(path))
+    return set(_BIB_KEY.findall(Path(path).read_text(encoding="utf-8")))
+
+
+def reference_link(text: str, key: object, keys: set[str]) -> str:
+    """HTML for a name in a table: a link to its entry on the references page when ``key`` is an
+    entry of the bibliography, else the name as plain text; the name is always escaped."""
+    from docutils.nodes import make_id
+
+    shown = html.escape(text)
+    if isinstance(key, str) and key in keys:
+        return f'<a href="references.html#{make_id(CITE_ID.format(key=key))}">{shown}</a>'
+    return shown
+
+
+def with_html_columns(styler: Any, columns: list[str]) -> Any:
+    """A Styler whose cells are all escaped except ``columns``, which hold HTML built (and escaped) in Python."""
+    return styler.format(escape="html").format(escape=None, subset=columns)

@@ -25,6 +25,7 @@ The rules, stated before any result (SWiM, Campbell et al., BMJ 2020):
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,10 +194,19 @@ def pooled_table(metas: list[BinaryMeta]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pairs_table(pairs: pd.DataFrame, extra: str = "timepoint") -> pd.DataFrame:
-    """The per-trial counts behind a pooled comparison, in words."""
+def pairs_table(pairs: pd.DataFrame, extra: str = "timepoint", links: dict[str, str] | None = None) -> pd.DataFrame:
+    """The per-trial counts behind a pooled comparison, in words.
+
+    With ``links`` (study id -> HTML of its name, e.g. from :func:`analysis.pages.report.reference_link`),
+    the column "Trial" holds HTML, every name escaped: show it with ``report.with_html_columns``."""
+    if links is None:
+        trial = pairs["label"] + np.where(pairs["crossover"], " (crossover)", "")
+    else:
+        trial = pd.Series(
+            [links.get(str(s)) or html.escape(str(label)) for s, label in zip(pairs["study_id"], pairs["label"])], index=pairs.index
+        ) + np.where(pairs["crossover"], " (crossover)", "")
     return pd.DataFrame({
-        "Trial": pairs["label"] + np.where(pairs["crossover"], " (crossover)", ""),
+        "Trial": trial,
         "Time point": pairs[extra].astype(str) if extra in pairs else "",
         "Ketamine": [f"{e} of {n}" for e, n in zip(pairs["e1"], pairs["n1"])],
         "Control": [f"{e} of {n} ({CONTROL_WORDS[r]}" + ("" if arm_label(a) == CONTROL_WORDS[r] else f": {arm_label(a)}") + ")"
@@ -335,11 +345,14 @@ def direction_figure(directions: pd.DataFrame) -> tuple[Figure, str]:
     return fig, alt
 
 
-def direction_display(directions: pd.DataFrame) -> pd.DataFrame:
-    """The effect-direction table in words."""
+def direction_display(directions: pd.DataFrame, links: dict[str, str] | None = None) -> pd.DataFrame:
+    """The effect-direction table in words. With ``links`` (as for :func:`pairs_table`), "Trial" holds HTML, every name escaped."""
     info = directions.assign(_g=directions["group"].map(list(CONDITION_GROUPS).index)).sort_values(["_g", "label", "domain"])
+    trial = info["label"] if links is None else pd.Series(
+        [links.get(str(s)) or html.escape(str(label)) for s, label in zip(info["study_id"], info["label"])], index=info.index
+    )
     return pd.DataFrame({
-        "Trial": info["label"], "Condition": info["group"].map(GROUP_TITLES), "Domain": info["domain"].map(lambda d: DOMAIN_TITLES.get(d, "Other")),
+        "Trial": trial, "Condition": info["group"].map(GROUP_TITLES), "Domain": info["domain"].map(lambda d: DOMAIN_TITLES.get(d, "Other")),
         "Direction": info["direction"].map(lambda d: f"{DIRECTION_SYMBOL[d]} {DIRECTION_WORDS[d]}"), "Result used": info["result"],
         "Basis": info["basis"], "Participants": info["n"].map(lambda x: "" if pd.isna(x) else f"{int(x)}"),
         "Risk of bias": info["rob"].str.replace("_", " "),

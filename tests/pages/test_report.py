@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
@@ -55,3 +56,30 @@ def test_data_date_is_the_packages_created_date():
     root = Path(__file__).resolve().parents[2]
     created = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))["created"]
     assert data_date(root / "data") == created[:10]
+
+
+def test_reference_link_links_a_bibliography_key_and_escapes_the_name():
+    from analysis.pages.report import reference_link
+
+    keys = {"correll2004", "smith_2010"}
+    assert reference_link("Correll <2004> & co", "correll2004", keys) == '<a href="references.html#cite-correll2004">Correll &lt;2004&gt; &amp; co</a>'
+    assert reference_link("Smith", "smith_2010", keys) == '<a href="references.html#cite-smith-2010">Smith</a>'  # the id as docutils makes it
+    # a key not in the bibliography, or none: plain escaped text, never a link
+    assert reference_link("<b>Jones</b>", "jones2001", keys) == "&lt;b&gt;Jones&lt;/b&gt;"
+    assert reference_link("Jones", float("nan"), keys) == "Jones"
+
+
+def test_bibliography_keys_are_read_from_the_bib_file(tmp_path):
+    from analysis.pages.report import bibliography_keys
+
+    bib = tmp_path / "r.bib"
+    bib.write_text("@article{alpha2001,\n title={A}}\n @misc{ beta_x ,\n title={B}}\n", encoding="utf-8")
+    assert bibliography_keys(bib) == {"alpha2001", "beta_x"}
+
+
+def test_html_columns_leave_other_cells_escaped():
+    from analysis.pages.report import with_html_columns
+
+    table = pd.DataFrame({"Trial": ['<a href="references.html#cite-a">A</a>'], "Note": ["<i>x</i>"]})
+    out = with_html_columns(table.style, ["Trial"]).to_html()
+    assert '<a href="references.html#cite-a">A</a>' in out and "&lt;i&gt;x&lt;/i&gt;" in out and "<i>x</i>" not in out

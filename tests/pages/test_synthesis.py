@@ -230,3 +230,29 @@ def test_results_command_prints_the_same_json():
 
     done = subprocess.run([sys.executable, "-m", "analysis", "results", "--json"], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == json.loads(json.dumps(RES.results()))
+
+
+def test_pairs_table_links_trial_names_and_escapes_the_rest():
+    import pandas as pd
+
+    pairs = pd.DataFrame({
+        "study_id": ["a", "b"], "label": ["Alpha <2001>", "Beta & co"], "crossover": [True, False], "timepoint": ["1 h", "2 h"],
+        "e1": [1, 2], "n1": [10, 10], "e2": [0, 1], "n2": [10, 10], "control_role": ["placebo", "placebo"],
+        "control_arm": ["placebo", "placebo"], "primary": [True, True], "why_not": ["", ""],
+    })
+    table = S.pairs_table(pairs, links={"a": '<a href="references.html#cite-a">Alpha &lt;2001&gt;</a>'})
+    assert list(table["Trial"]) == ['<a href="references.html#cite-a">Alpha &lt;2001&gt;</a> (crossover)', "Beta &amp; co"]
+    assert list(S.pairs_table(pairs)["Trial"]) == ["Alpha <2001> (crossover)", "Beta & co"]
+
+
+def test_direction_display_links_trial_names_and_escapes_the_rest():
+    import pandas as pd
+
+    directions = pd.DataFrame({
+        "study_id": ["a", "b"], "label": ["Alpha", "Beta <b>"], "group": [next(iter(rules.CONDITION_GROUPS))] * 2,
+        "domain": ["pain", "pain"], "direction": ["favours_ketamine", "unclear"], "result": ["r", "r"], "basis": ["b", "b"],
+        "n": [10, None], "rob": ["low", "high"],
+    })
+    table = S.direction_display(directions, links={"a": '<a href="references.html#cite-a">Alpha</a>'})
+    assert list(table["Trial"]) == ['<a href="references.html#cite-a">Alpha</a>', "Beta &lt;b&gt;"]
+    assert list(S.direction_display(directions)["Trial"]) == ["Alpha", "Beta <b>"]
