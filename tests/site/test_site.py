@@ -547,6 +547,7 @@ READER_WORDS_EXEMPT = {
     "book/methods.html": ({"file name"}, "the protocol says which data file holds what"),
     "book/what-changed.html": ({"file name", "internal id"}, "the data's row-by-row change list names file, line and row key"),
     "book/changelog.html": ({"file name"}, "the data's release history names the files each release changed"),
+    "data/index.html": ({"file name", "internal id"}, "the download page lists the data files by name, with the schema's descriptions"),
     f"{FIXTURE_DOC}.html": ({"file name", "internal id", "hash", "'(s)' grammar", "missing value shown", "doubled word"},
                             "the browser-test fixture, not a page of the book"),
 }
