@@ -97,3 +97,15 @@ def fill_study(data: Path, appended, year: int, events: dict[str, tuple[int, int
         return row
 
     edit_appended_rows(data / "outcomes.csv", by_file["outcomes.csv"].first_line, outcome)
+
+
+def set_cell(path: Path, line: int, column: str, value: str) -> None:
+    """Replace one cell on a physical line of a CSV file (the shipped files have one record per line)."""
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(csv.reader([rows[0]]))
+    record = next(csv.reader([rows[line - 1]]))
+    record[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(record)
+    rows[line - 1] = out.getvalue()
+    path.write_text("".join(rows), encoding="utf-8")

@@ -8,25 +8,17 @@ header being line 1.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from contrib_helpers import set_cell
 
 from analysis.data.validate import Problem, validate_package
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    """A private copy of the shipped data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
 
 
 def lines_of(path: Path) -> list[str]:
@@ -35,21 +27,6 @@ def lines_of(path: Path) -> list[str]:
 
 def write_lines(path: Path, lines: list[str]) -> None:
     path.write_text("".join(lines), encoding="utf-8")
-
-
-def set_cell(path: Path, line: int, column: str, value: str) -> None:
-    """Replace one cell on a physical line (the shipped files have one record per line)."""
-    import csv
-    import io
-
-    rows = lines_of(path)
-    header = next(csv.reader([rows[0]]))
-    record = next(csv.reader([rows[line - 1]]))
-    record[header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(record)
-    rows[line - 1] = out.getvalue()
-    write_lines(path, rows)
 
 
 def located(problems: list[Problem]) -> set[tuple[str, int, str]]:

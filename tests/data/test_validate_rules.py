@@ -7,36 +7,15 @@ process and checks the exact ``FILE:LINE: FIELD: message`` it reports.
 from __future__ import annotations
 
 import csv
-import io
-import shutil
 from pathlib import Path
 
 import pytest
+from contrib_helpers import set_cell
 
 from analysis.data.validate import Problem, validate_package
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    """A private copy of the shipped data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
-
-
-def set_cell(path: Path, line: int, column: str, value: str) -> None:
-    """Replace one cell on a physical line (the shipped files have one record per line)."""
-    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = next(csv.reader([rows[0]]))
-    record = next(csv.reader([rows[line - 1]]))
-    record[header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(record)
-    rows[line - 1] = out.getvalue()
-    path.write_text("".join(rows), encoding="utf-8")
 
 
 def cell(path: Path, line: int, column: str) -> str:
