@@ -92,7 +92,7 @@ def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame, 
     Where several rows match, the one with the largest denominator is used.
     """
     out = dict.fromkeys(("label", "n_patients", "complete", "complete_pct", "partial", "second", "second_ci_exact", "provenance",
-                         "source_file", "source_quote"), NOT_IN_DATA)
+                         "source_file", "source_name", "source_quote"), NOT_IN_DATA)
     study = studies[studies["study_id"] == study_id]
     if not study.empty:
         out["label"] = str(study.iloc[0]["label"])
@@ -111,6 +111,9 @@ def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame, 
         out["complete_pct"] = proportion(complete["events"], complete["n"]).percent_text()
         out["provenance"] = provenance_text(complete)
         out["source_quote"] = str(complete["source_quote"])
+        from analysis.pages.names import name as reader_name
+
+        out["source_name"] = reader_name(complete["source_report"])
         source = reports[reports["report_id"] == complete["source_report"]]
         if not source.empty and pd.notna(source.iloc[0]["file"]):
             out["source_file"] = str(source.iloc[0]["file"])
