@@ -699,7 +699,8 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-        version, _date = data_label(root)
+        # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
+        version = str((getattr(app.config, "myst_substitutions", None) or {}).get("data_version") or data_label(root)[0])
         (target / "index.html").write_text(_data_index_html(files + [target / "results.json"], descriptor, version), encoding="utf-8")
     (out / "404.html").write_text(not_found_html(app.config.html_title or app.config.project), encoding="utf-8")
     mathjax = root / "theme" / "mathjax"
