@@ -40,7 +40,8 @@ _PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 _CELL = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.IGNORECASE | re.DOTALL)
 _TEXT = re.compile(r"(?<=>)([^<]+)|^([^<]+)")
 _LONG_WORD = re.compile(r"[^\s<>]{16,}")
-_BREAK_AFTER = re.compile(r"(?<=[/+_.,;:=?&])(?=[^\s/+_.,;:=?&)\]])|(?<=[a-z0-9])(?=\()")
+_BREAK_AFTER = re.compile(r"(?<=[/+_.,;:=?&-])(?=[^\s/+_.,;:=?&)\]-])|(?<=[a-z0-9])(?=\()")
+_UNBROKEN = re.compile(r"[^\x00]{20,}")
 
 
 class numbered_table(nodes.General, nodes.Element):  # noqa: N801 - docutils node classes are lower case
@@ -80,14 +81,19 @@ def breakable(table_html: str) -> str:
     A web address, a path or a run of words joined by '/' or '+' ("placebo/remifentanil",
     "methadone+ketamine") has no place where a line may break, so its column is at least as wide as
     the whole word, and a table of such columns was wider than the page. A ``<wbr>`` after each '/',
-    '+', '_', '.', '=', '?', '&', ',' or ';' and before '(' of a word of 16 characters or more lets
-    it wrap there; the text (as read, copied or searched) is unchanged."""
+    '+', '_', '.', '=', '?', '&', ',', ';' or '-' and before '(' of a word of 16 characters or more lets
+    it wrap there, and a run of 20 characters or more without such a place (a domain name) may wrap
+    every 12 characters; the text (as read, copied or searched) is unchanged."""
+
+    def every_12(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return "\x00".join(run[i:i + 12] for i in range(0, len(run), 12))
 
     def words(segment: str) -> str:
         text = html.unescape(segment)
         if not _LONG_WORD.search(text):
             return segment
-        marked = _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub("\x00", m.group(0)), text)
+        marked = _LONG_WORD.sub(lambda m: _UNBROKEN.sub(every_12, _BREAK_AFTER.sub("\x00", m.group(0))), text)
         return html.escape(marked, quote=False).replace("\x00", "<wbr>")
 
     def cell(match: re.Match[str]) -> str:
