@@ -42,6 +42,7 @@ _TEXT = re.compile(r"(?<=>)([^<]+)|^([^<]+)")
 _LONG_WORD = re.compile(r"[^\s<>]{16,}")
 _BREAK_AFTER = re.compile(r"(?<=[/+_.,;:=?&-])(?=[^\s/+_.,;:=?&)\]-])|(?<=[a-z0-9])(?=\()")
 _UNBROKEN = re.compile(r"[^\x00]{20,}")
+_RANGE = re.compile(r"(?<![\w.])[−-]?\d[\d.,]*%?–[−-]?\d[\d.,]*%?")
 
 
 class numbered_table(nodes.General, nodes.Element):  # noqa: N801 - docutils node classes are lower case
@@ -83,7 +84,8 @@ def breakable(table_html: str) -> str:
     the whole word, and a table of such columns was wider than the page. A ``<wbr>`` after each '/',
     '+', '_', '.', '=', '?', '&', ',', ';' or '-' and before '(' of a word of 16 characters or more lets
     it wrap there, and a run of 20 characters or more without such a place (a domain name) may wrap
-    every 12 characters; the text (as read, copied or searched) is unchanged."""
+    every 12 characters. A range of numbers ("59–87%") never breaks at its dash. The text (as read,
+    copied or searched) is unchanged."""
 
     def every_12(match: re.Match[str]) -> str:
         run = match.group(0)
@@ -91,10 +93,12 @@ def breakable(table_html: str) -> str:
 
     def words(segment: str) -> str:
         text = html.unescape(segment)
-        if not _LONG_WORD.search(text):
+        if not _LONG_WORD.search(text) and not _RANGE.search(text):
             return segment
         marked = _LONG_WORD.sub(lambda m: _UNBROKEN.sub(every_12, _BREAK_AFTER.sub("\x00", m.group(0))), text)
-        return html.escape(marked, quote=False).replace("\x00", "<wbr>")
+        marked = _RANGE.sub(lambda m: "\x01" + m.group(0) + "\x02", marked)
+        return (html.escape(marked, quote=False).replace("\x00", "<wbr>")
+                .replace("\x01", '<span class="review-nowrap">').replace("\x02", "</span>"))
 
     def cell(match: re.Match[str]) -> str:
         inner = _TEXT.sub(lambda t: words(t.group(0)), match.group(2))
