@@ -2,8 +2,9 @@
 //
 // The box that scrolls is the nearest ancestor of the table whose overflow-x is auto or scroll
 // (a notebook output, or the theme's container of a Markdown table). When the table is wider than
-// that box, the box gets the class "table-scrolls" (theme/static/ketamine-review.css draws a shadow
-// at the edge where more columns lie) and a line of text before it says that the table scrolls; the
+// that box, the box gets the class "table-scrolls" (theme/static/ketamine-review.css then gives its
+// columns a readable measure instead of a word each, and draws a shadow at the edge where more
+// columns lie) and a line of text before it says that the table scrolls; the
 // box, which the theme makes reachable by keyboard, is described by that line. When the table fits
 // (a wider window), the line is hidden again. Nothing is loaded from elsewhere: it works from file://.
 (() => {
@@ -28,6 +29,8 @@
     for (const table of document.querySelectorAll("article table")) {
       const box = scrollBox(table);
       if (!box) continue;
+      // measured as laid out to fit (the class lets a table that scrolls anyway take wider columns)
+      box.classList.remove("table-scrolls");
       const wide = box.scrollWidth > box.clientWidth + 1;
       let cue = cueOf(box);
       if (wide && !cue) {
