@@ -627,6 +627,10 @@ def article_texts(html: str, code_is_named: bool = False) -> list[str]:
         return []
     for tag in article(["script", "style", "noscript", "template", "blockquote", "q"]):
         tag.decompose()
+    # a line-break opportunity in a long word of a table (analysis/tools/numbering.py) is no space: the word reads whole
+    for tag in article("wbr"):
+        tag.decompose()
+    article.smooth()
     if code_is_named:
         for tag in article("code"):
             tag.replace_with("⋯")
