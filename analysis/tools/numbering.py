@@ -37,6 +37,12 @@ _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.IGNORECASE | re.DOT
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
 _REF = re.compile(r'data-ref="([A-Za-z][\w-]*)"')
 _PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+_CELL = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.IGNORECASE | re.DOTALL)
+_TEXT = re.compile(r"(?<=>)([^<]+)|^([^<]+)")
+_LONG_WORD = re.compile(r"[^\s<>]{16,}")
+_BREAK_AFTER = re.compile(r"(?<=[/+_.,;:=?&-])(?=[^\s/+_.,;:=?&)\]-])|(?<=[a-z0-9])(?=\()")
+_UNBROKEN = re.compile(r"[^\x00]{20,}")
+_RANGE = re.compile(r"(?<![\w.])[−-]?\d[\d.,]*%?–[−-]?\d[\d.,]*%?")
 
 
 class numbered_table(nodes.General, nodes.Element):  # noqa: N801 - docutils node classes are lower case
@@ -68,6 +74,37 @@ def with_caption(table_html: str, caption: str) -> str:
     if match is None:
         return table_html
     return table_html[: match.end()] + f"<caption>{html.escape(caption)}</caption>" + table_html[match.end():]
+
+
+def breakable(table_html: str) -> str:
+    """The table's HTML with a line-break opportunity (``<wbr>``) inside each long word of its cells.
+
+    A web address, a path or a run of words joined by '/' or '+' ("placebo/remifentanil",
+    "methadone+ketamine") has no place where a line may break, so its column is at least as wide as
+    the whole word, and a table of such columns was wider than the page. A ``<wbr>`` after each '/',
+    '+', '_', '.', '=', '?', '&', ',', ';' or '-' and before '(' of a word of 16 characters or more lets
+    it wrap there, and a run of 20 characters or more without such a place (a domain name) may wrap
+    every 12 characters. A range of numbers ("59–87%") never breaks at its dash. The text (as read,
+    copied or searched) is unchanged."""
+
+    def every_12(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return "\x00".join(run[i:i + 12] for i in range(0, len(run), 12))
+
+    def words(segment: str) -> str:
+        text = html.unescape(segment)
+        if not _LONG_WORD.search(text) and not _RANGE.search(text):
+            return segment
+        marked = _LONG_WORD.sub(lambda m: _UNBROKEN.sub(every_12, _BREAK_AFTER.sub("\x00", m.group(0))), text)
+        marked = _RANGE.sub(lambda m: "\x01" + m.group(0) + "\x02", marked)
+        return (html.escape(marked, quote=False).replace("\x00", "<wbr>")
+                .replace("\x01", '<span class="review-nowrap">').replace("\x02", "</span>"))
+
+    def cell(match: re.Match[str]) -> str:
+        inner = _TEXT.sub(lambda t: words(t.group(0)), match.group(2))
+        return match.group(1) + inner + match.group(3)
+
+    return _CELL.sub(cell, table_html)
 
 
 class NumberOutputs(SphinxTransform):
@@ -121,7 +158,7 @@ def _wrap(node: nodes.Element, inner: str) -> str:
 
 def visit_numbered_table(translator: Any, node: nodes.Element) -> None:
     number = _number(translator, node)
-    out = _CAPTION.sub(lambda m: m.group(0).replace(m.group(1), number + m.group(1), 1), node["html"], count=1)
+    out = _CAPTION.sub(lambda m: m.group(0).replace(m.group(1), number + m.group(1), 1), breakable(node["html"]), count=1)
     translator.body.append(_wrap(node, out))
     raise nodes.SkipNode
 

@@ -349,42 +349,104 @@ def test_glued_numbers_are_in_the_page(visits):
         assert "glue:text" not in visit.page.inner_text("body"), path
 
 
-def test_no_page_overflows_a_phone_screen_and_tables_scroll(visits):
+# Every table of a page in the article, as the reader meets it: the box it scrolls in (the nearest ancestor
+# whose overflow-x is auto or scroll), whether it is wider than that box, the columns whose right edge lies
+# beyond the visible part of the box or of the article, and the cue that says it scrolls sideways
+# (theme/static/table-scroll.js): a visible line of text before the box that describes it, and a shadow.
+TABLES_JS = """() => {
+    const article = document.querySelector('article');
+    if (!article) return [];
+    const articleRight = article.getBoundingClientRect().right;
+    return Array.from(article.querySelectorAll('table')).map(t => {
+        let box = t.parentElement;
+        while (box && box !== article) {
+            const o = getComputedStyle(box).overflowX;
+            if (o === 'auto' || o === 'scroll') break;
+            box = box.parentElement;
+        }
+        const scroller = (box && box !== article) ? box : null;
+        const right = Math.min(articleRight, scroller ? scroller.getBoundingClientRect().right : articleRight);
+        const cells = Array.from(t.rows).flatMap(r => Array.from(r.cells));
+        const hidden = cells.filter(c => c.getBoundingClientRect().right > right + 1).map(c => c.innerText.trim().slice(0, 30));
+        const cue = scroller && scroller.previousElementSibling && scroller.previousElementSibling.classList.contains('table-scroll-cue')
+            ? scroller.previousElementSibling : null;
+        const cueBox = cue ? cue.getBoundingClientRect() : null;
+        return {
+            text: (t.caption ? t.caption.innerText : t.innerText).trim().slice(0, 70),
+            wide: t.getBoundingClientRect().width > (scroller || t.parentElement).clientWidth + 1,
+            scroller: !!scroller,
+            boxRight: scroller ? scroller.getBoundingClientRect().right : null,
+            hidden: Array.from(new Set(hidden)),
+            scrolls: !!scroller && scroller.scrollWidth > scroller.clientWidth + 1,
+            cue: !!cue && !cue.hidden && cue.offsetParent !== null && cueBox.width > 0 && cueBox.right <= window.innerWidth + 1
+                 && /scroll sideways/i.test(cue.innerText) && scroller.getAttribute('aria-describedby') === cue.id,
+            shadow: !!scroller && scroller.classList.contains('table-scrolls') && getComputedStyle(scroller).backgroundImage.includes('gradient'),
+        };
+    });
+}"""
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def tables_at(visit: Visit, viewport: dict[str, int]) -> list[dict]:
+    """The page's tables measured at ``viewport`` (the page is resized; the caller restores it)."""
+    visit.page.set_viewport_size(viewport)
+    visit.page.wait_for_function(f"() => window.innerWidth === {viewport['width']}")
+    visit.page.evaluate(NEXT_FRAME)  # the resize and ResizeObserver handlers of table-scroll.js have run
+    return visit.page.evaluate(TABLES_JS)
+
+
+def test_every_table_shows_every_column_at_1400_px(visits):
+    """Issue 13: at a desktop width no table of the book needs sideways scrolling, and no column lies beyond the
+    article's or the table box's right edge. The fixture page's table of 24 columns is the check that the
+    measurement finds such a table: it must be found wide, with columns cut, and say that it scrolls."""
+    desktop = {"width": 1400, "height": 900}
+    cut, fixture, tables = [], [], 0
+    for path, visit in visits.items():
+        size = visit.page.viewport_size
+        try:
+            found = tables_at(visit, desktop)
+        finally:
+            visit.page.set_viewport_size(size)
+        if path == f"{FIXTURE_DOC}.html":
+            fixture = found
+            continue
+        tables += len(found)
+        cut += [f"{path}: {t['text']!r} is wider than its box; columns cut: {t['hidden'][:6]}" for t in found if t["wide"] or t["hidden"]]
+    assert tables > 100, f"only {tables} tables measured in the book"
+    wide = [t for t in fixture if t["wide"]]
+    assert wide and all(t["hidden"] for t in wide), f"the fixture's table of 24 columns was not found wide: {fixture}"
+    assert all(t["cue"] and t["shadow"] for t in wide), f"a wide fixture table at 1400 px does not say it scrolls: {wide}"
+    assert not cut, f"{len(cut)} tables with hidden columns at 1400 px:\n" + "\n".join(cut)
+
+
+def test_no_page_overflows_a_phone_screen_and_wide_tables_say_they_scroll(visits):
     """Each page already open at desktop size is narrowed to a phone's width (the layout follows the
-    viewport through CSS media queries, as on a phone), measured, and widened again."""
-    overflowing, unscrollable, tables = [], [], 0
+    viewport through CSS media queries, as on a phone), measured, and widened again. The page itself never
+    scrolls sideways; a table either fits or scrolls in its own box, which ends within the screen and shows
+    the cue: the line "Scroll sideways ..." before it (describing the box for a screen reader) and a shadow."""
+    overflowing, unscrollable, no_cue, tables, cued = [], [], [], 0, []
     for path, visit in visits.items():
         desktop = visit.page.viewport_size
-        visit.page.set_viewport_size(PHONE)
-        visit.page.wait_for_function(f"() => window.innerWidth === {PHONE['width']}")
         try:
+            found = tables_at(visit, PHONE)
             width = visit.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-            if width[0] > width[1] + 1:
-                overflowing.append(f"{path}: {width[0]} px wide in a {width[1]} px viewport")
-            for table in visit.page.evaluate(
-                """() => Array.from(document.querySelectorAll('main table')).map(t => {
-                    let box = t;
-                    while (box && box !== document.body) {
-                        const o = getComputedStyle(box).overflowX;
-                        if ((o === 'auto' || o === 'scroll') && box !== t) break;
-                        box = box.parentElement;
-                    }
-                    const scroller = (box && box !== document.body) ? box : null;
-                    return {wide: t.scrollWidth > (scroller || t.parentElement).clientWidth + 1,
-                            scroller: !!scroller,
-                            right: (scroller || t).getBoundingClientRect().right,
-                            text: t.innerText.slice(0, 60)};
-                })"""
-            ):
-                tables += 1
-                if table["wide"] and not table["scroller"]:
-                    unscrollable.append(f"{path}: a wide table is not in a scrolling box ({table['text']!r})")
-                if table["scroller"] and table["right"] > PHONE["width"] + 1:
-                    unscrollable.append(f"{path}: the scrolling box of a table ends at {table['right']} px ({table['text']!r})")
         finally:
             visit.page.set_viewport_size(desktop)
+        if width[0] > width[1] + 1:
+            overflowing.append(f"{path}: {width[0]} px wide in a {width[1]} px viewport")
+        for table in found:
+            tables += 1
+            if table["wide"] and not table["scroller"]:
+                unscrollable.append(f"{path}: a wide table is not in a scrolling box ({table['text']!r})")
+            if table["scroller"] and table["boxRight"] > PHONE["width"] + 1:
+                unscrollable.append(f"{path}: the scrolling box of a table ends at {table['boxRight']} px ({table['text']!r})")
+            if (table["wide"] or table["hidden"] or table["scrolls"]) and not (table["cue"] and table["shadow"]):
+                no_cue.append(f"{path}: {table['text']!r} scrolls sideways without saying so (cue {table['cue']}, shadow {table['shadow']})")
+            if table["cue"]:
+                cued.append(path)
     assert tables >= 2, "no tables found: the fixture page has two wide ones"
-    assert not overflowing and not unscrollable, "\n".join(overflowing + unscrollable)
+    assert cued.count(f"{FIXTURE_DOC}.html") >= 2, "the fixture page's two wide tables do not both show the cue"
+    assert not overflowing and not unscrollable and not no_cue, "\n".join(overflowing + unscrollable + no_cue)
 
 
 def test_html_in_the_data_is_shown_as_text_and_never_run(visits):
@@ -626,6 +688,10 @@ def article_texts(html: str, code_is_named: bool = False) -> list[str]:
         return []
     for tag in article(["script", "style", "noscript", "template", "blockquote", "q"]):
         tag.decompose()
+    # a line-break opportunity in a long word of a table (analysis/tools/numbering.py) is no space: the word reads whole
+    for tag in article("wbr"):
+        tag.decompose()
+    article.smooth()
     if code_is_named:
         for tag in article("code"):
             tag.replace_with("⋯")

@@ -55,3 +55,29 @@ def test_tables_and_figures_become_numbered_nodes_captioned_and_named():
 
 def test_plain_text_of_a_caption():
     assert numbering.plain("<b>Risk</b> &amp; bias\n  ratio") == "Risk & bias ratio"
+
+
+def test_long_words_in_table_cells_may_wrap_and_number_ranges_may_not():
+    """Issue 13: a table holds web addresses and words joined by '/' or '+' that had no place to wrap, so their
+    columns pushed the table past the page; they get <wbr> (the text itself unchanged), ranges stay whole."""
+    import html as html_module
+    import re
+
+    table = ('<style type="text/css">#T_x td.a.b { color: red; }</style><table><caption>http://example.org/a/long/path</caption>'
+             '<tr><th>placebo/remifentanil</th><td class="data">See (http://www.ketamineadvocacynetwork.org) &amp; '
+             'methadone+ketamine), 59–87%; 58–89%, &lt;script&gt;alert(1)&lt;/script&gt;</td><td>short words only</td></tr></table>')
+    out = numbering.breakable(table)
+    assert out.startswith('<style type="text/css">#T_x td.a.b { color: red; }</style>'), "the style sheet was changed"
+    assert "<caption>http://example.org/a/long/path</caption>" in out, "only cells are changed"
+    assert "placebo/<wbr>remifentanil" in out and "methadone+<wbr>ketamine" in out and "http://<wbr>www.<wbr>" in out
+    assert "<td>short words only</td>" in out
+    assert '<span class="review-nowrap">59–87%</span>; <span class="review-nowrap">58–89%</span>' in out
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out, "escaped text must stay escaped"
+    # every run of the address without a place to wrap is at most 19 characters, and the text read is the same
+    address = re.search(r"See \((.*?)\)", out).group(1)
+    assert max(len(html_module.unescape(w)) for w in address.split("<wbr>")) < 20
+
+    def text(s: str) -> str:
+        return html_module.unescape(re.sub(r"<[^>]+>", "", s))
+
+    assert text(out) == text(table)
