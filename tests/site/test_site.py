@@ -740,3 +740,62 @@ def test_audit_filter_shows_only_the_claims_with_the_chosen_verdict(visits):
     assert f"Showing {len(shown)} of {len(verdicts)} claims" in page.locator(".claim-filter-status").inner_text()
     page.select_option("#claim-filter-verdict", "")
     assert page.eval_on_selector_all(rows, "rs => rs.filter(r => r.offsetParent !== null).length") == len(verdicts)
+
+
+# --------------------------------------------------------------------------
+# Page weight and the theme's icons
+
+# The scripts, style sheets and fonts a page may load (bytes), besides its own HTML and figures, the search
+# index (it grows with the book) and MathJax (only where a page has mathematics). Font Awesome's
+# fontawesome.js alone was 1.5 MB, and its web fonts 156 kB and 118 kB (analysis/tools/html_fixes.py).
+ASSET_BUDGET = 850_000
+ASSETS = re.compile(r"\.(?:js|css|woff2?|ttf|otf)$")
+HEADER_BUTTONS = ".bd-header-article button, .bd-header-article a.btn, .bd-header button, .bd-header a.btn"
+HEADER_ICONS_JS = """sel => Array.from(document.querySelectorAll(sel)).filter(b => b.offsetParent !== null && !b.closest('.dropdown-menu'))
+  .map(b => { const icons = Array.from(b.querySelectorAll('svg, img')).filter(i => { const r = i.getBoundingClientRect();
+                return r.width > 0 && r.height > 0 && (i.tagName !== 'svg' || !!i.querySelector('path[d]')); });
+              return {name: (b.getAttribute('aria-label') || b.getAttribute('title') || b.innerText || '').trim(),
+                      html: b.outerHTML.slice(0, 120), icons: icons.length}; })"""
+
+
+def test_pages_load_no_icon_font_and_stay_under_a_weight_budget(visits):
+    problems = []
+    for path, visit in visits.items():
+        loaded = visit.page.evaluate(
+            "() => performance.getEntriesByType('resource').map(r => [new URL(r.name).pathname, r.encodedBodySize || r.transferSize || 0])"
+        )
+        assets = [(name, size) for name, size in loaded if ASSETS.search(name)
+                  and not name.endswith("/searchindex.js") and "/_static/mathjax/" not in name]
+        problems += [f"{path}: loads {name}" for name, _size in assets if "fontawesome" in name or "fa-solid" in name or "fa-brands" in name]
+        total = sum(size for _name, size in assets)
+        if total > ASSET_BUDGET or total == 0:
+            problems.append(f"{path}: {total} bytes of scripts, styles and fonts (budget {ASSET_BUDGET}): "
+                            + ", ".join(f"{n.rsplit('/', 1)[-1]} {s}" for n, s in sorted(assets, key=lambda a: -a[1])[:6]))
+        html = visit.page.content()
+        if "fontawesome.js" in html:
+            problems.append(f"{path}: the page names fontawesome.js")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_header_button_has_a_name_and_shows_its_icon(visits, width: int):
+    """The theme's icons are inline SVG (analysis/tools/html_fixes.py): each visible button of the header keeps its
+    accessible name and shows an icon of non-zero size, in light and dark mode."""
+    pages_checked = list(visits) if width == 1280 else ["book/trials.html", "book/audit.html", "index.html"]
+    problems, buttons = [], 0
+    try:
+        for path in pages_checked:
+            page = visits[path].page
+            for scheme in ("light", "dark"):
+                set_mode(page, width, scheme)
+                for button in page.evaluate(HEADER_ICONS_JS, HEADER_BUTTONS):
+                    buttons += 1
+                    if not button["name"]:
+                        problems.append(f"{path} at {width} px, {scheme}: a header button without a name: {button['html']}")
+                    if button["icons"] < 1:
+                        problems.append(f"{path} at {width} px, {scheme}: the button {button['name']!r} shows no icon: {button['html']}")
+    finally:
+        for path in pages_checked:
+            set_mode(visits[path].page, 1280, "light")
+    assert buttons >= 8 * len(pages_checked), f"only {buttons} header buttons found"
+    assert not problems, "\n".join(problems)
