@@ -4,12 +4,14 @@
 * :data:`OKABE_ITO`, the colour-blind-safe palette of Okabe and Ito (2008), used by every figure;
 * :func:`plain_label`: text from the data as matplotlib shows it literally (never as mathtext);
 * :func:`html_figure`: a matplotlib figure shown in a book page with alt text and a caption
-  computed from the data.
+  computed from the data, as SVG (:func:`figure_image`).
 
 Static MyST figure options cannot hold alt text that depends on the data, so each
-figure is rendered here to a deterministic PNG (no timestamp, no software tag) and
-written into the page as ``<figure><img alt=…><figcaption>…</figcaption></figure>``,
-with every text HTML-escaped.
+figure is rendered here to a deterministic SVG (text drawn as paths, element ids from a
+fixed salt, no date; :func:`figure_image`) and written into the page as
+``<figure><img alt=…><figcaption>…</figcaption></figure>``, with every text HTML-escaped.
+An SVG stays sharp when the reader zooms or opens it full size; a figure whose SVG would
+be very large (thousands of shapes) is a PNG instead.
 """
 
 from __future__ import annotations
@@ -57,18 +59,47 @@ def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
-def html_figure(fig: Figure, alt: str, caption: str, name: str | None = None) -> HTML:
-    """An HTML figure with the PNG inline, its alt text and caption (escaped); closes ``fig``.
+# The SVG of every figure is written with these settings: text as paths (the figure does not depend on the fonts
+# of the reader's machine, and reads the same everywhere), element ids derived from a fixed salt instead of random
+# numbers (builds are byte-identical).
+SVG_FONTTYPE, SVG_HASHSALT = "path", "ketamine-review"
+# A figure whose SVG is larger than this is shown as a PNG instead: past about a megabyte (thousands of markers,
+# an embedded raster) an SVG is heavier than the picture and slow to draw on a phone. The book's figures are
+# 50-400 kB as SVG, each smaller than its 200-dpi PNG.
+SVG_MAX_BYTES = 1_000_000
 
-    The book's build numbers it and writes the PNG to a file the caption links to, full size
-    (analysis/tools/numbering.py); ``name`` ('fig-…') makes it a target for ``{numref}``."""
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG bytes, identical across runs for the same figure (no date, fixed ids)."""
+    buffer = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": SVG_FONTTYPE, "svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def figure_image(fig: Figure, max_svg_bytes: int = SVG_MAX_BYTES) -> tuple[str, bytes]:
+    """The figure as the page shows it: ``("image/svg+xml", SVG)``, or ``("image/png", PNG)`` when the SVG
+    would be larger than ``max_svg_bytes``."""
+    svg = svg_bytes(fig)
+    if len(svg) <= max_svg_bytes:
+        return "image/svg+xml", svg
+    return "image/png", png_bytes(fig)
+
+
+def html_figure(fig: Figure, alt: str, caption: str, name: str | None = None) -> HTML:
+    """An HTML figure with the image inline (SVG, see :func:`figure_image`), its alt text and caption (escaped);
+    closes ``fig``.
+
+    The book's build numbers it and writes the image to a file the caption links to, full size and for
+    download (analysis/tools/numbering.py); ``name`` ('fig-…') makes it a target for ``{numref}``."""
     if not alt.strip() or not caption.strip():
         raise ValueError("a figure needs alt text and a caption naming its data and methods")
-    data = base64.b64encode(png_bytes(fig)).decode("ascii")
+    mime, image = figure_image(fig)
+    data = base64.b64encode(image).decode("ascii")
     plt.close(fig)
     ref = f' data-ref="{html.escape(name, quote=True)}"' if name else ""
     return HTML(
         f'<figure class="review-figure"{ref}>'
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
+        f'<img src="data:{mime};base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )

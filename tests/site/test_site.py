@@ -600,8 +600,8 @@ def test_pages_speak_to_readers_not_in_the_data_s_own_terms(site: Path):
 
 
 def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site: Path):
-    """analysis/tools/numbering.py: 'Table 12.' / 'Figure 3.' before each caption, figures linked full size."""
-    problems, tables, figures = [], 0, 0
+    """analysis/tools/numbering.py: 'Table 12.' / 'Figure 3.' before each caption, figures (SVG) linked full size and for download."""
+    problems, tables, figures, svgs = [], 0, 0, 0
     for page in pages(site):
         if page == f"{FIXTURE_DOC}.html":
             continue
@@ -622,7 +622,13 @@ def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site:
                 problems.append(f"{page}: a figure embedded inline, not linked full size")
             elif not (site / page).parent.joinpath(link["href"]).resolve().is_file():
                 problems.append(f"{page}: the full-size figure {link['href']} is missing")
+            else:
+                svgs += link["href"].endswith(".svg") and img["src"] == link["href"]
+                download = figure.select_one("a.review-figure-download[download]")
+                if download is None or download["href"] != link["href"] or not download["download"].endswith(Path(link["href"]).suffix):
+                    problems.append(f"{page}: the figure {link['href']} has no download link")
     assert tables > 20 and figures > 5, (tables, figures)
+    assert svgs == figures, f"only {svgs} of {figures} figures are SVG (analysis/figures/style.py: figure_image)"
     assert not problems, "\n".join(problems)
 
 
@@ -759,7 +765,7 @@ HEADER_ICONS_JS = """sel => Array.from(document.querySelectorAll(sel)).filter(b 
 
 
 def test_pages_load_no_icon_font_and_stay_under_a_weight_budget(visits):
-    problems = []
+    problems, totals = [], []
     for path, visit in visits.items():
         loaded = visit.page.evaluate(
             "() => performance.getEntriesByType('resource').map(r => [new URL(r.name).pathname, r.encodedBodySize || r.transferSize || 0])"
@@ -768,12 +774,14 @@ def test_pages_load_no_icon_font_and_stay_under_a_weight_budget(visits):
                   and not name.endswith("/searchindex.js") and "/_static/mathjax/" not in name]
         problems += [f"{path}: loads {name}" for name, _size in assets if "fontawesome" in name or "fa-solid" in name or "fa-brands" in name]
         total = sum(size for _name, size in assets)
-        if total > ASSET_BUDGET or total == 0:
+        totals.append(total)
+        if total > ASSET_BUDGET:
             problems.append(f"{path}: {total} bytes of scripts, styles and fonts (budget {ASSET_BUDGET}): "
                             + ", ".join(f"{n.rsplit('/', 1)[-1]} {s}" for n, s in sorted(assets, key=lambda a: -a[1])[:6]))
         html = visit.page.content()
         if "fontawesome.js" in html:
             problems.append(f"{path}: the page names fontawesome.js")
+    assert max(totals) > 100_000, "the sizes of the pages' resources were not measured"  # (404 and data pages load none)
     assert not problems, "\n".join(problems)
 
 
