@@ -7,7 +7,11 @@ the HTML under test is never stale), with two changes to the copy:
   tests always meet a PNG and an SVG figure, mathematics, wide tables, internal
   anchors and text from the data, whatever the chapters hold;
 * the first study's title in ``data/studies.csv`` gets an HTML ``<script>`` element,
-  which every page must show as text and never run.
+  which every page must show as text and never run;
+* ``repository.url`` of ``_config.yml`` is set to :data:`PUBLISHED_REPOSITORY`, so that the
+  launch buttons, the repository button and the links of the footer and the About page are
+  tested as they will be once the repository is public (while the book's own address is a
+  placeholder, none of them is shown: tests/tools/test_repository_address.py).
 
 The built site is served on 127.0.0.1 (a free port) by a small http.server thread.
 Any request to another host is blocked and counted as a failure: the book must read
@@ -50,6 +54,7 @@ HOSTILE_FIELDS = {  # where issue 14 found script running in the published site
     "sof_questions": ("title", "population"),
     "certainty_ratings": ("risk_of_bias_reason", "comments"),
 }
+PUBLISHED_REPOSITORY = "https://github.com/example-org/example-review"
 GLUED_TEXT = "25 of 33 (76%; 95% CI 59–87%, Wilson)"
 PHONE = {"width": 375, "height": 740}
 # alt texts that say nothing about a figure
@@ -70,6 +75,11 @@ def prepare_copy(target: Path) -> Path:
         + f"\n  - caption: Browser test fixture\n    chapters:\n      - file: {FIXTURE_DOC}\n",
         encoding="utf-8",
     )
+    config = target / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    placeholder = "  url: https://github.com/OWNER/REPOSITORY\n"
+    assert placeholder in text, "repository.url of _config.yml is no longer the placeholder: test the published address itself"
+    config.write_text(text.replace(placeholder, f"  url: {PUBLISHED_REPOSITORY}\n"), encoding="utf-8")
     studies = target / "data" / "studies.csv"
     lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(",")
@@ -315,10 +325,10 @@ def test_the_data_files_are_served_and_linked(site: Path, server: str):
 
 def test_launch_buttons_are_links_to_binder_and_colab(site: Path):
     html = (site / "book" / "crps-retrospective.html").read_text(encoding="utf-8")
-    assert "https://mybinder.org/v2/gh/ketamine-review/ketamine-chronic-pain/main" in html
+    assert "https://mybinder.org/v2/gh/example-org/example-review/main" in html
     # Colab opens .ipynb only: the generated notebook on the 'colab' branch (analysis/colab.py)
-    assert "https://colab.research.google.com/github/ketamine-review/ketamine-chronic-pain/blob/colab/book/crps-retrospective.ipynb" in html
-    assert "colab.research.google.com/github/ketamine-review/ketamine-chronic-pain/blob/main/book/crps-retrospective.md" not in html
+    assert "https://colab.research.google.com/github/example-org/example-review/blob/colab/book/crps-retrospective.ipynb" in html
+    assert "colab.research.google.com/github/example-org/example-review/blob/main/book/crps-retrospective.md" not in html
     soup = BeautifulSoup(html, "html.parser")
     remote_scripts = [s["src"] for s in soup.find_all("script", src=True) if urlsplit(s["src"]).scheme]
     assert not remote_scripts, remote_scripts
@@ -634,9 +644,7 @@ def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site:
 
 def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
     """Favicon, meta description, the data version and repository at every page's foot, a 404 page, an About page."""
-    import yaml
-
-    repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    repository = PUBLISHED_REPOSITORY  # (the copy's address: prepare_copy)
     for page in ("book/intro.html", "book/trials.html", "book/about.html"):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
         icon = soup.find("link", rel="icon")
@@ -645,7 +653,9 @@ def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
         assert description is not None and len(description["content"].split()) > 10, f"{page}: no meta description"
         footer = soup.select_one(".review-footer")
         assert footer is not None and "data version" in footer.get_text() and repository in str(footer), f"{page}: no footer line"
-    about = BeautifulSoup((site / "book" / "about.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    about_soup = BeautifulSoup((site / "book" / "about.html").read_text(encoding="utf-8"), "html.parser")
+    assert about_soup.select_one(f'article a[href="{repository}"]') is not None, "the About page does not link the repository"
+    about = about_soup.get_text(" ")
     for heading in ("Who wrote it", "Funding", "Competing interests"):
         assert heading in about
     missing = (site / "404.html").read_text(encoding="utf-8")
