@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 
 import matplotlib
 
@@ -26,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -86,6 +88,35 @@ def figure_image(fig: Figure, max_svg_bytes: int = SVG_MAX_BYTES) -> tuple[str, 
     return "image/png", png_bytes(fig)
 
 
+# The smallest text of a figure should show at least this large (CSS px): on a narrow screen a figure is shown no
+# narrower than that allows (and no wider than its natural size), in a box that scrolls sideways (the style
+# sheet's --review-figure-min-width), instead of being shrunk to the screen with labels of 4 px.
+READABLE_TEXT_PX = 10.0
+PX_PER_PT = 4 / 3
+
+
+def smallest_text_pt(fig: Figure) -> float | None:
+    """The size (pt) of the smallest visible text of the figure (labels, ticks, legend); None without text."""
+    sizes = [float(t.get_fontsize()) for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) if sizes else None
+
+
+def readable_width_px(fig: Figure, image: bytes, mime: str) -> int | None:
+    """The narrowest width (CSS px) at which the figure's smallest text is :data:`READABLE_TEXT_PX` px, capped at the
+    image's natural width; None when that cannot be known."""
+    smallest = smallest_text_pt(fig)
+    if smallest is None:
+        return None
+    if mime == "image/svg+xml":
+        found = re.search(rb'<svg[^>]*\swidth="([0-9.]+)pt"', image[:2000])
+        if found is None:
+            return None
+        natural = float(found.group(1)) * PX_PER_PT
+    else:
+        natural = fig.get_figwidth() * 96
+    return round(natural * min(1.0, READABLE_TEXT_PX / (smallest * PX_PER_PT)))
+
+
 def html_figure(fig: Figure, alt: str, caption: str, name: str | None = None) -> HTML:
     """An HTML figure with the image inline (SVG, see :func:`figure_image`), its alt text and caption (escaped);
     closes ``fig``.
@@ -96,10 +127,12 @@ def html_figure(fig: Figure, alt: str, caption: str, name: str | None = None) ->
         raise ValueError("a figure needs alt text and a caption naming its data and methods")
     mime, image = figure_image(fig)
     data = base64.b64encode(image).decode("ascii")
+    readable = readable_width_px(fig, image, mime)
     plt.close(fig)
     ref = f' data-ref="{html.escape(name, quote=True)}"' if name else ""
+    minimum = f";--review-figure-min-width:{readable}px" if readable else ""
     return HTML(
         f'<figure class="review-figure"{ref}>'
-        f'<img src="data:{mime};base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
+        f'<img src="data:{mime};base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto{minimum}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )

@@ -44,3 +44,25 @@ def test_html_figure_carries_the_svg_inline_for_the_build_to_write_out():
     match = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)
     assert match is not None, html[:200]
     assert b"<svg" in base64.b64decode(match.group(1))
+
+
+def test_on_a_narrow_screen_a_figure_is_no_narrower_than_its_smallest_text_needs():
+    """The smallest text (here the 8 pt tick labels) shows at 10 px: the figure is at least 10 / (8 * 4/3) of its
+    natural width, never more than that width (analysis/figures/style.py, READABLE_TEXT_PX)."""
+    from analysis.figures.style import READABLE_TEXT_PX, readable_width_px, smallest_text_pt
+
+    fig = chart()
+    for label in fig.axes[0].get_xticklabels() + fig.axes[0].get_yticklabels():
+        label.set_fontsize(8)
+    try:
+        mime, image = figure_image(fig)
+        natural = float(re.search(rb'width="([0-9.]+)pt"', image).group(1)) * 4 / 3
+        assert smallest_text_pt(fig) == 8
+        assert readable_width_px(fig, image, mime) == round(natural * READABLE_TEXT_PX / (8 * 4 / 3))
+        for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize")):
+            text.set_fontsize(5)  # text too small to be readable below the natural width: never wider than that
+        assert readable_width_px(fig, image, mime) == round(natural)
+    finally:
+        plt.close(fig)
+    html = html_figure(chart(), "Bar chart of patients with relief by arm", "Patients with relief, by arm").data
+    assert re.search(r'style="max-width:100%;height:auto;--review-figure-min-width:\d+px"', html), html[-300:]

@@ -416,10 +416,12 @@ def article_html(html: str) -> str:
     """The page's article (its own content, without the navigation that differs with the table of contents).
 
     Tables and figures are numbered through the whole book in the order of the table of contents,
-    so their numbers (and only those) depend on which pages a build holds: they are left out."""
+    so their numbers (and only those, also in the name a figure is downloaded as) depend on which pages a build
+    holds: they are left out."""
     article = BeautifulSoup(html, "html.parser").find("article")
     assert article is not None, "no <article> in the page"
-    return re.sub(r"\b(Table|Figure|Fig\.)(\s|&nbsp;|\xa0)+\d+", r"\1 #", str(article))
+    numbered = re.sub(r"\b(Table|Figure|Fig\.)(\s|&nbsp;|\xa0)+\d+", r"\1 #", str(article))
+    return re.sub(r'download="ketamine-review-figure-\d+\.', 'download="ketamine-review-figure-#.', numbered)  # the name to save a figure as
 
 
 # The pages built a second time: the heaviest, with Styler tables, inline and file figures
@@ -816,4 +818,32 @@ def test_every_header_button_has_a_name_and_shows_its_icon(visits, width: int):
         for path in pages_checked:
             set_mode(visits[path].page, 1280, "light")
     assert buttons >= 8 * len(pages_checked), f"only {buttons} header buttons found"
+    assert not problems, "\n".join(problems)
+
+
+def test_on_a_phone_figures_keep_their_labels_readable_and_scroll_in_their_own_box(visits):
+    """At 390 px a figure is shown no narrower than its smallest text needs (10 px; analysis/figures/style.py) and scrolls
+    sideways inside its figure box, whose caption links make it reachable by keyboard."""
+    problems, figures = [], 0
+    try:
+        for path, visit in visits.items():
+            if path == f"{FIXTURE_DOC}.html" or not visit.page.locator("figure.review-figure img").count():
+                continue
+            set_mode(visit.page, 390, "light")
+            for figure in visit.page.evaluate("""() => Array.from(document.querySelectorAll('figure.review-figure')).map(f => {
+                const img = f.querySelector('img');
+                return {minimum: parseFloat(getComputedStyle(img).getPropertyValue('--review-figure-min-width')) || 0,
+                        natural: img.naturalWidth, width: img.getBoundingClientRect().width, box: f.clientWidth,
+                        scrolls: getComputedStyle(f).overflowX === 'auto', focusable: !!f.querySelector('a[href]')}; })"""):
+                figures += 1
+                if figure["minimum"] <= 0 or figure["minimum"] > figure["natural"] + 1:
+                    problems.append(f"{path}: a figure without a readable minimum width ({figure})")
+                elif figure["width"] < min(figure["minimum"], figure["natural"]) - 1:
+                    problems.append(f"{path}: a figure shrunk below the width its labels need ({figure})")
+                if figure["width"] > figure["box"] + 1 and not (figure["scrolls"] and figure["focusable"]):
+                    problems.append(f"{path}: a wide figure does not scroll in its own box ({figure})")
+    finally:
+        for visit in visits.values():
+            set_mode(visit.page, 1280, "light")
+    assert figures > 5, figures
     assert not problems, "\n".join(problems)
