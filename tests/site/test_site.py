@@ -1,7 +1,7 @@
 """The reader's experience, in a real browser (Debian's headless chromium driven by playwright).
 
 Once per test session the book is built into a temporary copy of the repository (so
-the HTML under test is never stale), with two changes to the copy:
+the HTML under test is never stale), with these changes to the copy:
 
 * ``tests/fixtures/browser-fixture.md`` is added to its table of contents, so that the
   tests always meet a PNG and an SVG figure, mathematics, wide tables, internal
@@ -10,7 +10,11 @@ the HTML under test is never stale), with two changes to the copy:
   which every page must show as text and never run (and other fields an ``<img onerror>``);
 * ten FICTITIOUS placebo-controlled trials are added to the data (tests/build_helpers.py),
   so that every page is built, checked for accessibility and read with a larger evidence
-  base than today's, as the review will have.
+  base than today's, as the review will have;
+* ``repository.url`` of ``_config.yml`` is set to :data:`PUBLISHED_REPOSITORY`, so that the
+  launch buttons, the repository button and the links of the footer and the About page are
+  tested as they will be once the repository is public (while the book's own address is a
+  placeholder, none of them is shown: tests/tools/test_repository_address.py).
 
 The built site is served on 127.0.0.1 (a free port) by a small http.server thread.
 Any request to another host is blocked and counted as a failure: the book must read
@@ -53,6 +57,7 @@ HOSTILE_FIELDS = {  # where issue 14 found script running in the published site
     "sof_questions": ("title", "population"),
     "certainty_ratings": ("risk_of_bias_reason", "comments"),
 }
+PUBLISHED_REPOSITORY = "https://github.com/example-org/example-review"
 GLUED_TEXT = "25 of 33 (76%; 95% CI 59–87%, Wilson)"
 PHONE = {"width": 375, "height": 740}
 # alt texts that say nothing about a figure
@@ -73,6 +78,11 @@ def prepare_copy(target: Path) -> Path:
         + f"\n  - caption: Browser test fixture\n    chapters:\n      - file: {FIXTURE_DOC}\n",
         encoding="utf-8",
     )
+    config = target / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    placeholder = "  url: https://github.com/OWNER/REPOSITORY\n"
+    assert placeholder in text, "repository.url of _config.yml is no longer the placeholder: test the published address itself"
+    config.write_text(text.replace(placeholder, f"  url: {PUBLISHED_REPOSITORY}\n"), encoding="utf-8")
     studies = target / "data" / "studies.csv"
     lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(",")
@@ -319,10 +329,10 @@ def test_the_data_files_are_served_and_linked(site: Path, server: str):
 
 def test_launch_buttons_are_links_to_binder_and_colab(site: Path):
     html = (site / "book" / "crps-retrospective.html").read_text(encoding="utf-8")
-    assert "https://mybinder.org/v2/gh/ketamine-review/ketamine-chronic-pain/main" in html
+    assert "https://mybinder.org/v2/gh/example-org/example-review/main" in html
     # Colab opens .ipynb only: the generated notebook on the 'colab' branch (analysis/colab.py)
-    assert "https://colab.research.google.com/github/ketamine-review/ketamine-chronic-pain/blob/colab/book/crps-retrospective.ipynb" in html
-    assert "colab.research.google.com/github/ketamine-review/ketamine-chronic-pain/blob/main/book/crps-retrospective.md" not in html
+    assert "https://colab.research.google.com/github/example-org/example-review/blob/colab/book/crps-retrospective.ipynb" in html
+    assert "colab.research.google.com/github/example-org/example-review/blob/main/book/crps-retrospective.md" not in html
     soup = BeautifulSoup(html, "html.parser")
     remote_scripts = [s["src"] for s in soup.find_all("script", src=True) if urlsplit(s["src"]).scheme]
     assert not remote_scripts, remote_scripts
@@ -472,10 +482,12 @@ def article_html(html: str) -> str:
     """The page's article (its own content, without the navigation that differs with the table of contents).
 
     Tables and figures are numbered through the whole book in the order of the table of contents,
-    so their numbers (and only those) depend on which pages a build holds: they are left out."""
+    so their numbers (and only those, also in the name a figure is downloaded as) depend on which pages a build
+    holds: they are left out."""
     article = BeautifulSoup(html, "html.parser").find("article")
     assert article is not None, "no <article> in the page"
-    return re.sub(r"\b(Table|Figure|Fig\.)(\s|&nbsp;|\xa0)+\d+", r"\1 #", str(article))
+    numbered = re.sub(r"\b(Table|Figure|Fig\.)(\s|&nbsp;|\xa0)+\d+", r"\1 #", str(article))
+    return re.sub(r'download="ketamine-review-figure-\d+\.', 'download="ketamine-review-figure-#.', numbered)  # the name to save a figure as
 
 
 # The pages built a second time: the heaviest, with Styler tables, inline and file figures
@@ -752,8 +764,8 @@ def test_pages_speak_to_readers_not_in_the_data_s_own_terms(site: Path):
 
 
 def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site: Path):
-    """analysis/tools/numbering.py: 'Table 12.' / 'Figure 3.' before each caption, figures linked full size."""
-    problems, tables, figures = [], 0, 0
+    """analysis/tools/numbering.py: 'Table 12.' / 'Figure 3.' before each caption, figures (SVG) linked full size and for download."""
+    problems, tables, figures, svgs = [], 0, 0, 0
     for page in pages(site):
         if page == f"{FIXTURE_DOC}.html":
             continue
@@ -774,15 +786,19 @@ def test_every_table_and_figure_of_the_notebooks_is_numbered_and_captioned(site:
                 problems.append(f"{page}: a figure embedded inline, not linked full size")
             elif not (site / page).parent.joinpath(link["href"]).resolve().is_file():
                 problems.append(f"{page}: the full-size figure {link['href']} is missing")
+            else:
+                svgs += link["href"].endswith(".svg") and img["src"] == link["href"]
+                download = figure.select_one("a.review-figure-download[download]")
+                if download is None or download["href"] != link["href"] or not download["download"].endswith(Path(link["href"]).suffix):
+                    problems.append(f"{page}: the figure {link['href']} has no download link")
     assert tables > 20 and figures > 5, (tables, figures)
+    assert svgs == figures, f"only {svgs} of {figures} figures are SVG (analysis/figures/style.py: figure_image)"
     assert not problems, "\n".join(problems)
 
 
 def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
     """Favicon, meta description, the data version and repository at every page's foot, a 404 page, an About page."""
-    import yaml
-
-    repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    repository = PUBLISHED_REPOSITORY  # (the copy's address: prepare_copy)
     for page in ("book/intro.html", "book/trials.html", "book/about.html"):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
         icon = soup.find("link", rel="icon")
@@ -791,7 +807,9 @@ def test_site_conventions_favicon_description_footer_404_and_about(site: Path):
         assert description is not None and len(description["content"].split()) > 10, f"{page}: no meta description"
         footer = soup.select_one(".review-footer")
         assert footer is not None and "data version" in footer.get_text() and repository in str(footer), f"{page}: no footer line"
-    about = BeautifulSoup((site / "book" / "about.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    about_soup = BeautifulSoup((site / "book" / "about.html").read_text(encoding="utf-8"), "html.parser")
+    assert about_soup.select_one(f'article a[href="{repository}"]') is not None, "the About page does not link the repository"
+    about = about_soup.get_text(" ")
     for heading in ("Who wrote it", "Funding", "Competing interests"):
         assert heading in about
     missing = (site / "404.html").read_text(encoding="utf-8")
@@ -907,3 +925,92 @@ def test_a_larger_constructed_evidence_base_reaches_every_page(site: Path):
     assert results["responders50_3_to_5_weeks"]["k"] == 10
     pelvic = re.sub(r"<[^>]+>", " ", (site / "book" / "evidence-pelvic.html").read_text(encoding="utf-8"))
     assert "Fictitious Trial 2004" in pelvic
+
+
+# --------------------------------------------------------------------------
+# Page weight and the theme's icons
+
+# The scripts, style sheets and fonts a page may load (bytes), besides its own HTML and figures, the search
+# index (it grows with the book) and MathJax (only where a page has mathematics). Font Awesome's
+# fontawesome.js alone was 1.5 MB, and its web fonts 156 kB and 118 kB (analysis/tools/html_fixes.py).
+ASSET_BUDGET = 850_000
+ASSETS = re.compile(r"\.(?:js|css|woff2?|ttf|otf)$")
+HEADER_BUTTONS = ".bd-header-article button, .bd-header-article a.btn, .bd-header button, .bd-header a.btn"
+HEADER_ICONS_JS = """sel => Array.from(document.querySelectorAll(sel)).filter(b => b.offsetParent !== null && !b.closest('.dropdown-menu'))
+  .map(b => { const icons = Array.from(b.querySelectorAll('svg, img')).filter(i => { const r = i.getBoundingClientRect();
+                return r.width > 0 && r.height > 0 && (i.tagName !== 'svg' || !!i.querySelector('path[d]')); });
+              return {name: (b.getAttribute('aria-label') || b.getAttribute('title') || b.innerText || '').trim(),
+                      html: b.outerHTML.slice(0, 120), icons: icons.length}; })"""
+
+
+def test_pages_load_no_icon_font_and_stay_under_a_weight_budget(visits):
+    problems, totals = [], []
+    for path, visit in visits.items():
+        loaded = visit.page.evaluate(
+            "() => performance.getEntriesByType('resource').map(r => [new URL(r.name).pathname, r.encodedBodySize || r.transferSize || 0])"
+        )
+        assets = [(name, size) for name, size in loaded if ASSETS.search(name)
+                  and not name.endswith("/searchindex.js") and "/_static/mathjax/" not in name]
+        problems += [f"{path}: loads {name}" for name, _size in assets if "fontawesome" in name or "fa-solid" in name or "fa-brands" in name]
+        total = sum(size for _name, size in assets)
+        totals.append(total)
+        if total > ASSET_BUDGET:
+            problems.append(f"{path}: {total} bytes of scripts, styles and fonts (budget {ASSET_BUDGET}): "
+                            + ", ".join(f"{n.rsplit('/', 1)[-1]} {s}" for n, s in sorted(assets, key=lambda a: -a[1])[:6]))
+        html = visit.page.content()
+        if "fontawesome.js" in html:
+            problems.append(f"{path}: the page names fontawesome.js")
+    assert max(totals) > 100_000, "the sizes of the pages' resources were not measured"  # (404 and data pages load none)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_header_button_has_a_name_and_shows_its_icon(visits, width: int):
+    """The theme's icons are inline SVG (analysis/tools/html_fixes.py): each visible button of the header keeps its
+    accessible name and shows an icon of non-zero size, in light and dark mode."""
+    pages_checked = list(visits) if width == 1280 else ["book/trials.html", "book/audit.html", "index.html"]
+    problems, buttons = [], 0
+    try:
+        for path in pages_checked:
+            page = visits[path].page
+            for scheme in ("light", "dark"):
+                set_mode(page, width, scheme)
+                for button in page.evaluate(HEADER_ICONS_JS, HEADER_BUTTONS):
+                    buttons += 1
+                    if not button["name"]:
+                        problems.append(f"{path} at {width} px, {scheme}: a header button without a name: {button['html']}")
+                    if button["icons"] < 1:
+                        problems.append(f"{path} at {width} px, {scheme}: the button {button['name']!r} shows no icon: {button['html']}")
+    finally:
+        for path in pages_checked:
+            set_mode(visits[path].page, 1280, "light")
+    assert buttons >= 8 * len(pages_checked), f"only {buttons} header buttons found"
+    assert not problems, "\n".join(problems)
+
+
+def test_on_a_phone_figures_keep_their_labels_readable_and_scroll_in_their_own_box(visits):
+    """At 390 px a figure is shown no narrower than its smallest text needs (10 px; analysis/figures/style.py) and scrolls
+    sideways inside its figure box, whose caption links make it reachable by keyboard."""
+    problems, figures = [], 0
+    try:
+        for path, visit in visits.items():
+            if path == f"{FIXTURE_DOC}.html" or not visit.page.locator("figure.review-figure img").count():
+                continue
+            set_mode(visit.page, 390, "light")
+            for figure in visit.page.evaluate("""() => Array.from(document.querySelectorAll('figure.review-figure')).map(f => {
+                const img = f.querySelector('img');
+                return {minimum: parseFloat(getComputedStyle(img).getPropertyValue('--review-figure-min-width')) || 0,
+                        natural: img.naturalWidth, width: img.getBoundingClientRect().width, box: f.clientWidth,
+                        scrolls: getComputedStyle(f).overflowX === 'auto', focusable: !!f.querySelector('a[href]')}; })"""):
+                figures += 1
+                if figure["minimum"] <= 0 or figure["minimum"] > figure["natural"] + 1:
+                    problems.append(f"{path}: a figure without a readable minimum width ({figure})")
+                elif figure["width"] < min(figure["minimum"], figure["natural"]) - 1:
+                    problems.append(f"{path}: a figure shrunk below the width its labels need ({figure})")
+                if figure["width"] > figure["box"] + 1 and not (figure["scrolls"] and figure["focusable"]):
+                    problems.append(f"{path}: a wide figure does not scroll in its own box ({figure})")
+    finally:
+        for visit in visits.values():
+            set_mode(visit.page, 1280, "light")
+    assert figures > 5, figures
+    assert not problems, "\n".join(problems)

@@ -34,8 +34,8 @@ def text_of(root: Path, page: str) -> str:
 
 def images_of(root: Path, page: str) -> list[str]:
     html = (root / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
-    # inline PNGs, or the files the build writes the figures to (analysis/tools/numbering.py; named by their content)
-    return re.findall(r'<img src="(data:image/png;base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.png)"', html)
+    # inline SVGs or PNGs, or the files the build writes the figures to (analysis/tools/numbering.py; named by their content)
+    return re.findall(r'<img src="(data:image/(?:svg\+xml|png);base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.(?:svg|png))"', html)
 
 
 def primary_result(root: Path) -> dict:

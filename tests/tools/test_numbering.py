@@ -81,3 +81,48 @@ def test_long_words_in_table_cells_may_wrap_and_number_ranges_may_not():
         return html_module.unescape(re.sub(r"<[^>]+>", "", s))
 
     assert text(out) == text(table)
+class _Builder:
+    def __init__(self, outdir):
+        self.outdir, self.imagedir, self.imgpath = str(outdir), "_images", "../_images"
+
+
+class _Translator:
+    """What visit_numbered_figure needs of Sphinx's HTML translator."""
+
+    def __init__(self, outdir):
+        self.builder, self.body = _Builder(outdir), []
+
+    def add_fignumber(self, node):
+        self.body.append('<span class="caption-number">Figure 7 </span>')
+
+
+def _visit(tmp_path, image: bytes, mime: str) -> str:
+    import base64
+
+    import pytest
+
+    data = base64.b64encode(image).decode("ascii")
+    node = numbering.numbered_figure(
+        html=f'<figure class="review-figure"><img src="data:{mime};base64,{data}" alt="a b c"><figcaption>A chart</figcaption></figure>',
+        caption="A chart", classes=["output"], ids=["figure-1"])
+    translator = _Translator(tmp_path)
+    with pytest.raises(nodes.SkipNode):
+        numbering.visit_numbered_figure(translator, node)
+    return "".join(translator.body)
+
+
+def test_a_figure_is_written_to_a_file_linked_full_size_and_for_download(tmp_path):
+    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt"></svg>'
+    out = _visit(tmp_path, svg, "image/svg+xml")
+    files = sorted(p.name for p in (tmp_path / "_images").iterdir())
+    assert len(files) == 1 and files[0].startswith("figure-") and files[0].endswith(".svg")
+    assert (tmp_path / "_images" / files[0]).read_bytes() == svg
+    assert "data:image" not in out and f'src="../_images/{files[0]}"' in out
+    assert f'<a class="review-figure-full" href="../_images/{files[0]}">Open the figure full size (SVG)</a>' in out
+    assert f'<a class="review-figure-download" href="../_images/{files[0]}" download="ketamine-review-figure-7.svg">download it</a>' in out
+    assert "Figure 7. </span>A chart" in out
+
+
+def test_a_png_figure_is_linked_as_a_png(tmp_path):
+    out = _visit(tmp_path, b"\x89PNG\r\n\x1a\n fake", "image/png")
+    assert "Open the figure full size (PNG)" in out and 'download="ketamine-review-figure-7.png"' in out
