@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 env: $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/python -m analysis build
+	$(BIN)/python -m analysis build --pdf
 
 validate: $(STAMP)
 	$(BIN)/python -m analysis validate data
