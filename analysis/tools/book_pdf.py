@@ -29,8 +29,6 @@ from urllib.parse import unquote, urlsplit
 PDF_NAME = "ketamine-for-chronic-pain.pdf"
 PRINT_NAME = "_book-print.html"  # written next to the site's index.html while printing, removed after
 CHROMIUM_ENV = "KETAMINE_REVIEW_CHROMIUM"
-# "0": the ordinary build makes no PDF (python -m analysis pdf still does)
-PDF_ENV = "KETAMINE_REVIEW_PDF"
 # set by python -m analysis build for its Sphinx run: the pages link the PDF that the build then prints
 LINK_ENV = "KETAMINE_REVIEW_LINK_PDF"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -334,7 +332,8 @@ def make_pdf(root: str | Path = ".", out: Path | None = None) -> Path:
                 print(f"[pdf] tables: {tables['portrait']} fit the page, {tables['landscape']} on landscape sheets, "
                       f"{tables['squeezed']} wrap their long words", flush=True)
                 page.pdf(path=str(partial), format="A4", print_background=True, outline=True, prefer_css_page_size=True,
-                         margin={side: f"{mm}mm" for side, mm in MARGIN_MM.items()},
+                         margin={"top": f"{MARGIN_MM['top']}mm", "bottom": f"{MARGIN_MM['bottom']}mm",
+                                 "left": f"{MARGIN_MM['left']}mm", "right": f"{MARGIN_MM['right']}mm"},
                          display_header_footer=True, header_template="<span></span>", footer_template=_foot(version, date))
             finally:
                 browser.close()

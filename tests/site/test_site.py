@@ -19,6 +19,7 @@ with a message saying how to install it. They never skip.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
@@ -103,21 +104,25 @@ def prepare_copy(target: Path) -> Path:
     return target
 
 
-def build(root: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(root)}
+def build(root: Path, pdf: bool = False) -> None:
+    """``python -m analysis build`` of ``root``; ``pdf``: with the whole-book PDF (``--pdf``, as ``make book``)."""
+    env = {**os.environ, "PYTHONPATH": str(root), "KETAMINE_REVIEW_CHROMIUM": CHROMIUM}
     for key in ("KETAMINE_REVIEW_DATA", "KETAMINE_REVIEW_READS"):
         env.pop(key, None)
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--root", str(root)], cwd=root, env=env, capture_output=True, text=True, timeout=1800
+        [sys.executable, "-m", "analysis", "build", "--root", str(root)] + (["--pdf"] if pdf else []),
+        cwd=root, env=env, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, f"the book does not build:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built HTML of a fresh copy of the repository (built once per test session)."""
+    """The built HTML of a fresh copy of the repository, with the whole-book PDF (built once per test session)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run 'make test' (it installs chromium) or set KETAMINE_REVIEW_CHROMIUM.")
     root = prepare_copy(tmp_path_factory.mktemp("site") / "book")
-    build(root)
+    build(root, pdf=True)
     return root / "_build" / "html"
 
 
@@ -716,6 +721,61 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
         if not found["footer"]:
             problems.append(f"{path}: the data version is not printed")
     assert not problems, "\n".join(problems)
+
+
+def _words(text: str) -> str:
+    """Text without its whitespace (a PDF breaks lines, and a link is a run of its own, where the page has a space or none)
+    and icons (drawn with a font's private-use characters)."""
+    return re.sub(r"[\s\ue000-\uf8ff]+", "", text)
+
+
+def test_the_whole_book_is_one_pdf_with_every_chapter_its_version_and_date(site: Path, server: str):
+    """make book (python -m analysis build --pdf) prints the whole book to one PDF served with the site
+    (analysis/tools/book_pdf.py): a sheet or more per chapter, the data version and the build date on the title
+    page and at the foot of every sheet with its number, the first and the last chapter's text, every chapter's
+    title; no link to a file on the building machine. Every page's download menu and the data page link it."""
+    from pdf_text import pages_text
+
+    from analysis.tools.book_pdf import PDF_NAME, toc_entries
+    from analysis.tools.buildtools import data_label
+
+    root = site.parent.parent
+    pdf = site / PDF_NAME
+    assert pdf.is_file(), f"no {PDF_NAME} in the built site"
+    assert [p.name for p in site.glob("*.pdf")] == [PDF_NAME] and not list(site.glob("_book-print*")), "one PDF, no leftovers"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"file://" not in data and b"127.0.0.1" not in data, "the PDF links the building machine's files"
+    sheets = pages_text(pdf)
+    chapters = [doc for _caption, doc in toc_entries(root)]
+    assert len(sheets) >= len(chapters), f"{len(sheets)} sheets for {len(chapters)} chapters"
+    version, _date = data_label(root)
+    built = dt.datetime.fromtimestamp(pdf.stat().st_mtime, dt.UTC).date().isoformat()
+    assert _words(f"Data version {version}") in _words(sheets[0]) and _words(f"Built on {built}") in _words(sheets[0]), sheets[0][:500]
+    unfooted = [n for n, text in enumerate(sheets, 1)
+                if _words(f"data version {version} · built {built}") not in _words(text) or _words(f"page {n} of {len(sheets)}") not in _words(text)]
+    assert not unfooted, f"sheets without the data version, build date and page number at their foot: {unfooted[:10]}"
+    book = _words("".join(sheets))
+    for doc in (chapters[0], chapters[-1]):
+        article = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").find("article")
+        paragraph = next(p.get_text() for p in article.find_all("p") if len(p.get_text().split()) >= 12)
+        assert _words(paragraph) in book, f"{doc}: its text is not in the PDF ({paragraph[:80]!r})"
+    missing = []
+    for doc in chapters:
+        heading = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").select_one("article h1")
+        if heading is None or _words(heading.get_text().rstrip("#")) not in book:
+            missing.append(doc)
+    assert not missing, f"chapters missing from the PDF: {missing}"
+    # linked from every page's download menu and from the data page; served over HTTP
+    for path in pages(site):
+        if path.startswith("book/"):
+            menu = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser").select_one(".dropdown-download-buttons")
+            assert menu is not None and menu.find("a", href=f"../{PDF_NAME}") is not None, f"{path}: the download menu does not link the PDF"
+            assert "print page" in menu.get_text(), f"{path}: no 'print page' item in the download menu"
+    assert f'href="../{PDF_NAME}"' in (site / "data" / "index.html").read_text(encoding="utf-8"), "the data page does not link the PDF"
+    from urllib.request import urlopen
+
+    with urlopen(server + PDF_NAME) as response:
+        assert response.status == 200 and response.read() == data
 
 
 def test_audit_filter_shows_only_the_claims_with_the_chosen_verdict(visits):
