@@ -120,8 +120,8 @@ def _article(site: Path, docname: str, printed: set[str]) -> tuple[str, Any]:
         target_doc = re.sub(r"\.html$", "", target)
         if target_doc in printed:
             link["href"] = "#" + _anchor(target_doc, unquote(parts.fragment))
-        else:  # a file of the site (data, sources) means nothing on paper: the text stays, the link goes
-            link.unwrap()
+        else:  # a file of the site (data, sources) means nothing on paper: the text stays (and its class), the link goes
+            del link["href"]
     return title, article
 
 

@@ -746,25 +746,33 @@ def test_the_whole_book_is_one_pdf_with_every_chapter_its_version_and_date(site:
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-") and b"file://" not in data and b"127.0.0.1" not in data, "the PDF links the building machine's files"
     sheets = pages_text(pdf)
+    foot = re.compile(r"Ketamine for Chronic Pain · data version (.*) · built (\S+)\s*page\s*(\d+)\s*of\s*(\d+)\s*$")
     chapters = [doc for _caption, doc in toc_entries(root)]
     assert len(sheets) >= len(chapters), f"{len(sheets)} sheets for {len(chapters)} chapters"
     version, _date = data_label(root)
     built = dt.datetime.fromtimestamp(pdf.stat().st_mtime, dt.UTC).date().isoformat()
     assert _words(f"Data version {version}") in _words(sheets[0]) and _words(f"Built on {built}") in _words(sheets[0]), sheets[0][:500]
-    unfooted = [n for n, text in enumerate(sheets, 1)
-                if _words(f"data version {version} · built {built}") not in _words(text) or _words(f"page {n} of {len(sheets)}") not in _words(text)]
+    feet = [foot.search(text) for text in sheets]
+    unfooted = [n for n, found in enumerate(feet, 1) if not found or found.groups() != (version, built, str(n), str(len(sheets)))]
     assert not unfooted, f"sheets without the data version, build date and page number at their foot: {unfooted[:10]}"
-    book = _words("".join(sheets))
+    book = _words("".join(text[: found.start()] for text, found in zip(sheets, feet) if found))  # the text without the feet
     for doc in (chapters[0], chapters[-1]):
         article = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").find("article")
         paragraph = next(p.get_text() for p in article.find_all("p") if len(p.get_text().split()) >= 12)
         assert _words(paragraph) in book, f"{doc}: its text is not in the PDF ({paragraph[:80]!r})"
-    missing = []
+    missing, pngs = [], set()
     for doc in chapters:
-        heading = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").select_one("article h1")
+        article = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").find("article")
+        heading = article.find("h1")
         if heading is None or _words(heading.get_text().rstrip("#")) not in book:
             missing.append(doc)
-    assert not missing, f"chapters missing from the PDF: {missing}"
+        # every numbered table and figure (its number and caption), and every PNG figure as an image
+        for link in article.select("a.review-figure-full"):  # not printed
+            link.decompose()
+        missing += [f"{doc}: {c.parent.get_text()[:60]!r}" for c in article.select(".caption-number") if _words(c.parent.get_text()) not in book]
+        pngs |= {img["src"] for img in article.find_all("img", src=True) if img["src"].endswith(".png")}
+    assert not missing, "missing from the PDF:\n" + "\n".join(missing)
+    assert pngs and len(re.findall(rb"/Subtype\s*/Image\b", data)) >= len(pngs), f"fewer images in the PDF than the {len(pngs)} PNG figures"
     # linked from every page's download menu and from the data page; served over HTTP
     for path in pages(site):
         if path.startswith("book/"):
