@@ -191,6 +191,8 @@ html .bd-main .bd-content .bd-article .book-title-page h1 { font-size: 2rem; mar
 .book-contents li.book-doc { padding-left: 1.2rem; }
 .book-part-caption { font-size: 0.9rem; text-transform: uppercase; letter-spacing: 0.05em; color: #555; margin: 0 0 0.5rem; }
 a { color: #0a58ca; text-decoration: none; }
+/* a figure and its caption on one sheet */
+html .bd-main .bd-content figure.review-figure img { max-height: 17cm; }
 /* Tables (classified by TABLES_JS): one that fits the text column with its words whole breaks no word; one that
    fits only a landscape sheet gets one; the rest keep the site's print CSS (long words break, no column is cut). */
 html .bd-main .bd-content table.print-fits th,
@@ -203,16 +205,17 @@ html .bd-main .bd-content table.print-fits td { overflow-wrap: break-word; min-w
 # whose words all fit the text column, those that fit a landscape sheet, and the rest; returns the counts.
 TABLES_JS = """(landscape) => {
   const article = document.querySelector('article.bd-article');
-  const width = article.clientWidth;
+  const right = article.getBoundingClientRect().right;
   const counts = {portrait: 0, landscape: 0, squeezed: 0};
   for (const table of article.querySelectorAll('table')) {
     table.classList.add('print-fits');
     const style = table.style.cssText;
     table.style.setProperty('width', 'min-content', 'important');
-    const needed = table.getBoundingClientRect().width;
+    const box = table.getBoundingClientRect();
     table.style.cssText = style;
-    if (needed <= width + 1) { counts.portrait++; continue; }
-    if (needed <= width + landscape) {
+    const width = right - box.left;  // the room from the table's left edge to the text's right edge
+    if (box.width <= width) { counts.portrait++; continue; }
+    if (box.width <= width + landscape) {
       const sheet = table.closest('div.cell_output') || table.parentElement;
       sheet.classList.add('print-landscape');
       // as wide as a landscape sheet's text (chromium lays out every sheet as wide as a portrait one)
@@ -228,8 +231,8 @@ TABLES_JS = """(landscape) => {
 }"""
 # A4 (210 x 297 mm) with these margins, in CSS pixels (96 per inch)
 MARGIN_MM = {"top": 16, "bottom": 18, "left": 12, "right": 12}
-PORTRAIT_TEXT_PX = round((210 - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96)
-LANDSCAPE_EXTRA_PX = round((297 - 210) / 25.4 * 96)
+PORTRAIT_TEXT_PX = int((210 - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96)
+LANDSCAPE_EXTRA_PX = int((297 - 210) / 25.4 * 96)
 
 
 def build_date() -> str:

@@ -689,9 +689,27 @@ def test_focus_ring_and_dark_mode_contrast_of_captions_and_links(browser, server
     assert not low, "text below 4.5:1:\n" + "\n".join(low)
 
 
+# What paper would cut, in a page laid out for print: an element of the article that reaches past the text column's
+# right edge (on a landscape sheet of the whole-book PDF, past that sheet's wider text), or whose content is clipped
+# (wider than its box, not shown overflowing). Argument: how much wider a landscape sheet's text is (px).
+CUT_JS = """(landscape) => {
+  const art = document.querySelector('article'); if (!art) return null;
+  const right = art.getBoundingClientRect().right;
+  const cut = [];
+  for (const e of art.querySelectorAll('*')) {
+    const box = e.getBoundingClientRect(), style = getComputedStyle(e);
+    if (box.width === 0 || style.visibility === 'hidden') continue;
+    const edge = right + (e.closest('.print-landscape') ? landscape : 0);
+    const clipped = style.overflowX !== 'visible' && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 2;
+    if (box.right > edge + 2 || clipped) cut.push(`${e.tagName.toLowerCase()} ${clipped ? 'clipped' : 'past the edge'}: ${e.textContent.trim().slice(0, 50)}`);
+  }
+  return cut; }"""
+
+
 def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: str, site: Path):
-    """In print (the '.pdf' menu item is the browser's print): no table wider than the text column, no heading forced
-    onto a new sheet, no table kept whole, and the footer line with the data version printed (theme/static/ketamine-review.css)."""
+    """In print (the 'print page' menu item is the browser's print): nothing wider than the text column or clipped (no
+    column of a table cut, no line of a text output), no heading forced onto a new sheet, no table kept whole, and the
+    footer line with the data version printed (theme/static/ketamine-review.css)."""
     problems = []
     for path in pages(site):
         if path == f"{FIXTURE_DOC}.html":
@@ -709,11 +727,13 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
                       whole: tables.filter(t => getComputedStyle(t).breakInside === 'avoid').length,
                       forced: Array.from(art.querySelectorAll('h2, h3')).filter(h => ['page', 'always'].includes(getComputedStyle(h).breakBefore)).length,
                       footer: !!footer && footer.offsetParent !== null && /data version/.test(footer.textContent)}; }""")
+            cut = visit.page.evaluate(CUT_JS, 0)
         finally:
             visit.close()
         if found is None:
             continue
         problems += [f"{path}: a table is cut in print ({text!r})" for text in found["wide"]]
+        problems += [f"{path}: cut in print: {text}" for text in cut[:5]]
         if found["whole"]:
             problems.append(f"{path}: {found['whole']} tables kept whole in print (pushed onto the next sheet)")
         if found["forced"]:
@@ -784,6 +804,32 @@ def test_the_whole_book_is_one_pdf_with_every_chapter_its_version_and_date(site:
 
     with urlopen(server + PDF_NAME) as response:
         assert response.status == 200 and response.read() == data
+
+
+def test_the_whole_book_pdf_cuts_nothing(browser, server: str, site: Path):
+    """The print HTML of the whole-book PDF (analysis/tools/book_pdf.py), laid out for print as wide as an A4 sheet's text,
+    with its tables sorted as the PDF step sorts them: nothing cut or clipped; a table too wide for the sheet is on a
+    landscape sheet and fits its text; each chapter, and only a chapter, starts a new sheet."""
+    from analysis.tools import book_pdf
+
+    name = "_book-print-test.html"
+    (site / name).write_text(book_pdf.print_html(site.parent.parent, site, "test", "2026-01-01"), encoding="utf-8")
+    visit = Visit(browser, server, name, viewport={"width": book_pdf.PORTRAIT_TEXT_PX, "height": 1000}, settle=False)
+    try:
+        visit.page.emulate_media(media="print")
+        tables = visit.page.evaluate(book_pdf.TABLES_JS, book_pdf.LANDSCAPE_EXTRA_PX)
+        cut = visit.page.evaluate(CUT_JS, book_pdf.LANDSCAPE_EXTRA_PX)
+        sheets = visit.page.evaluate("""() => Array.from(document.querySelectorAll('article *'))
+            .filter(e => ['page', 'always'].includes(getComputedStyle(e).breakBefore))
+            .map(e => e.classList.contains('book-chapter') ? 'chapter' : e.tagName)""")
+        chapters = visit.page.locator("section.book-chapter").count()
+    finally:
+        visit.close()
+        (site / name).unlink()
+    assert not visit.problems, visit.problems
+    assert sum(tables.values()) > 20, tables
+    assert not cut, "cut in the whole-book PDF:\n" + "\n".join(cut[:20])
+    assert sheets == ["chapter"] * chapters and chapters == len(book_pdf.toc_entries(site.parent.parent)), sheets
 
 
 def test_audit_filter_shows_only_the_claims_with_the_chosen_verdict(visits):
