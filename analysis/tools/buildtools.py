@@ -31,7 +31,9 @@ Two parts.
    ``jupyter-book build`` with ``-W -n --keep-going``, keeps the whole log in
    ``_build/build.log``, prints the execution tracebacks of failing notebooks, and
    after any failure deletes Sphinx's saved environment so that the next build
-   re-reads every page instead of passing on a page it did not re-read.
+   re-reads every page instead of passing on a page it did not re-read. With
+   ``--pdf`` (``make book``) it then prints the whole book to one PDF
+   (:mod:`analysis.tools.book_pdf`), which the pages' download menu links.
 """
 
 from __future__ import annotations
