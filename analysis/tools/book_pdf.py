@@ -360,7 +360,8 @@ def main(root: str | Path = ".") -> int:
 
 def add_parser(commands: Any) -> None:
     pdf: argparse.ArgumentParser = commands.add_parser(
-        "pdf", help=f"print the built site (_build/html) to one PDF, _build/html/{PDF_NAME} (needs chromium and playwright)"
+        "pdf", help=f"print the built site (_build/html) to one PDF, _build/html/{PDF_NAME} (needs chromium and playwright; "
+                    "the pages link it when built with 'build --pdf', as make book does)"
     )
     pdf.add_argument("--root", default=".", help="the book's root folder (default: .)")
     pdf.set_defaults(func=lambda a: main(a.root))
