@@ -193,11 +193,14 @@ html .bd-main .bd-content .bd-article .book-title-page h1 { font-size: 2rem; mar
 a { color: #0a58ca; text-decoration: none; }
 /* a figure and its caption on one sheet */
 html .bd-main .bd-content figure.review-figure img { max-height: 17cm; }
-/* Tables (classified by TABLES_JS): one that fits the text column with its words whole breaks no word; one that
-   fits only a landscape sheet gets one; the rest keep the site's print CSS (long words break, no column is cut). */
+/* Tables (sorted by TABLES_JS): one that fits the text column with its words whole breaks no word; one that
+   fits only a landscape sheet gets one; one too wide even for that gets one too, in smaller type, its long words broken. */
 html .bd-main .bd-content table.print-fits th,
 html .bd-main .bd-content table.print-fits td { overflow-wrap: break-word; min-width: 0; }
 .print-landscape { page: landscape; }
+html .bd-main .bd-content table.print-squeezed { font-size: 6.5pt; }
+html .bd-main .bd-content table.print-squeezed th,
+html .bd-main .bd-content table.print-squeezed td { overflow-wrap: anywhere; min-width: 0; padding: 0.1em 0.2em; }
 """
 
 
@@ -215,17 +218,17 @@ TABLES_JS = """(landscape) => {
     table.style.cssText = style;
     const width = right - box.left;  // the room from the table's left edge to the text's right edge
     if (box.width <= width) { counts.portrait++; continue; }
-    if (box.width <= width + landscape) {
-      const sheet = table.closest('div.cell_output') || table.parentElement;
-      sheet.classList.add('print-landscape');
-      // as wide as a landscape sheet's text (chromium lays out every sheet as wide as a portrait one)
-      table.style.setProperty('width', `${width + landscape}px`, 'important');
-      table.style.setProperty('max-width', 'none', 'important');
-      counts.landscape++;
-    } else {
-      table.classList.remove('print-fits');
+    if (box.width > width + landscape) {  // too wide even for a landscape sheet: smaller, and long words break
+      table.classList.replace('print-fits', 'print-squeezed');
       counts.squeezed++;
+    } else {
+      counts.landscape++;
     }
+    const sheet = table.closest('div.cell_output') || table.parentElement;
+    sheet.classList.add('print-landscape');
+    // as wide as a landscape sheet's text (chromium lays out every sheet as wide as a portrait one)
+    table.style.setProperty('width', `${width + landscape}px`, 'important');
+    table.style.setProperty('max-width', 'none', 'important');
   }
   return counts;
 }"""

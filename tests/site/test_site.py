@@ -787,7 +787,7 @@ def test_the_whole_book_is_one_pdf_with_every_chapter_its_version_and_date(site:
         if heading is None or _words(heading.get_text().rstrip("#")) not in book:
             missing.append(doc)
         # every numbered table and figure (its number and caption), and every PNG figure as an image
-        for link in article.select("a.review-figure-full"):  # not printed
+        for link in article.select("a.review-figure-full, a.headerlink"):  # not printed
             link.decompose()
         missing += [f"{doc}: {c.parent.get_text()[:60]!r}" for c in article.select(".caption-number") if _words(c.parent.get_text()) not in book]
         pngs |= {img["src"] for img in article.find_all("img", src=True) if img["src"].endswith(".png")}
