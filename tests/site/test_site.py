@@ -708,8 +708,9 @@ CUT_JS = """(landscape) => {
 
 def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: str, site: Path):
     """In print (the 'print page' menu item is the browser's print): nothing wider than the text column or clipped (no
-    column of a table cut, no line of a text output), no heading forced onto a new sheet, no table kept whole, and the
-    footer line with the data version printed (theme/static/ketamine-review.css)."""
+    column of a table cut, no line of a text output), no word broken in a table of seven columns or fewer, no heading
+    forced onto a new sheet, no table kept whole, and the footer line with the data version printed
+    (theme/static/ketamine-review.css)."""
     problems = []
     for path in pages(site):
         if path == f"{FIXTURE_DOC}.html":
@@ -725,6 +726,8 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
               return {wide: tables.filter(t => t.getBoundingClientRect().right > right + 2 || t.scrollWidth > t.clientWidth + 2)
                                   .map(t => t.innerText.slice(0, 50)),
                       whole: tables.filter(t => getComputedStyle(t).breakInside === 'avoid').length,
+                      broken: tables.filter(t => Math.max(...Array.from(t.rows, r => r.cells.length)) <= 7 && t.querySelector('td, th')
+                                                 && getComputedStyle(t.querySelector('td, th')).overflowWrap === 'anywhere').length,
                       forced: Array.from(art.querySelectorAll('h2, h3')).filter(h => ['page', 'always'].includes(getComputedStyle(h).breakBefore)).length,
                       footer: !!footer && footer.offsetParent !== null && /data version/.test(footer.textContent)}; }""")
             cut = visit.page.evaluate(CUT_JS, 0)
@@ -736,6 +739,8 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
         problems += [f"{path}: cut in print: {text}" for text in cut[:5]]
         if found["whole"]:
             problems.append(f"{path}: {found['whole']} tables kept whole in print (pushed onto the next sheet)")
+        if found["broken"]:
+            problems.append(f"{path}: {found['broken']} tables of seven columns or fewer break their words in print (they fit whole)")
         if found["forced"]:
             problems.append(f"{path}: {found['forced']} headings start a new sheet")
         if not found["footer"]:
