@@ -200,7 +200,7 @@ html .bd-main .bd-content table.print-fits td { overflow-wrap: break-word; min-w
 .print-landscape { page: landscape; }
 html .bd-main .bd-content table.print-squeezed { font-size: 6.5pt; }
 html .bd-main .bd-content table.print-squeezed th,
-html .bd-main .bd-content table.print-squeezed td { overflow-wrap: anywhere; min-width: 0; padding: 0.1em 0.2em; }
+html .bd-main .bd-content table.print-squeezed td { overflow-wrap: anywhere !important; min-width: 0; padding: 0.1em 0.2em; }
 """
 
 
