@@ -78,22 +78,35 @@ def claim_number(claim_id: str) -> str:
 
 
 def claims_table(claims: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """One display row per claim: its number in the text, quote, numbers, cited studies (by name), verdict and reason.
+    """One display row per claim: its number and place in the text, quote, numbers and cited studies (by name),
+    topic, verdict and reason.
 
-    ``labels`` maps study ids to the names readers see (``studies.label``)."""
+    ``labels`` maps study ids to the names readers see (``studies.label``). Six columns, not eight: the
+    claim's number goes with its place in the text, the numbers it states with the studies it cites, so
+    that every column shows beside the quote and the reason at a desktop width (issue 13)."""
     labels = labels or {}
     out = claims.assign(_verdict=verdicts(claims))
+
+    def cited(c: object) -> str:
+        return "; ".join(labels.get(x.strip(), reader_text(x.strip())) for x in str(c).split(";") if x.strip())
+
+    def numbers_and_cites(numbers: object, cites: object) -> str:
+        parts = [str(numbers).strip() if pd.notna(numbers) else "", cited(cites) if pd.notna(cites) else ""]
+        if parts[1]:
+            parts[1] = f"cites {parts[1]}"
+        return "; ".join(p for p in parts if p)
+
     return pd.DataFrame(
         {
-            "Claim": out["claim_id"].map(claim_number),
-            "Where": out["source_location"],
+            "Claim (where)": [f"{claim_number(c)} ({w})" if pd.notna(w) and str(w).strip() else claim_number(c)
+                              for c, w in zip(out["claim_id"], out["source_location"])],
             "The text says (quoted)": out["source_quote"],
-            "Numbers": out["numbers"].fillna(""),
-            "Cites": out["cites"].fillna("").map(lambda c: "; ".join(labels.get(x.strip(), reader_text(x.strip())) for x in str(c).split(";") if x.strip())),
+            "Numbers, citations": [numbers_and_cites(n, c) for n, c in zip(out["numbers"], out["cites"])],
             "Topic": (out["topic"] if "topic" in out else pd.Series("", index=out.index)).fillna("").map(topic_label),
             "Verdict": out["_verdict"].map(VERDICT_LABELS),
             "Why": out["verdict_reason"].fillna("").map(lambda t: reader_text(readable(str(t), labels))),
-        }
+        },
+        index=out.index,
     )
 
 

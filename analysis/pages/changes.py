@@ -464,7 +464,7 @@ def sections(changes: Changes) -> list[tuple[str, list[str]]]:
     items = []
     for study in added:
         counts = {d.name: n for d in changes.tables if d.name != "studies" for s, n in _rows_by_study(d, d.added).items() if s == study}
-        detail = "; ".join(f"{n} row(s) in {name}" for name, n in counts.items())
+        detail = "; ".join(f"{counted(n, 'row')} in {name}" for name, n in counts.items())
         items.append(f"Added: {_study_label(new, study)}" + (f", with {detail}" if detail else ""))
     items += [f"Removed: {_study_label(old, s)}" for s in removed]
     out.append(("Studies added and removed", items or ["No study was added or removed."]))
@@ -472,15 +472,15 @@ def sections(changes: Changes) -> list[tuple[str, list[str]]]:
     items = []
     for diff in changes.tables:
         if diff.table_added:
-            items.append(f"New table {diff.name} ({diff.path}), with {len(diff.added)} row(s).")
+            items.append(f"New table {diff.name} ({diff.path}), with {counted(len(diff.added), 'row')}.")
             continue
         if diff.table_removed:
-            items.append(f"Table {diff.name} ({diff.path}) removed; it had {len(diff.removed)} row(s).")
+            items.append(f"Table {diff.name} ({diff.path}) removed; it had {counted(len(diff.removed), 'row')}.")
             continue
         if diff.columns_added:
-            items.append(f"{diff.path}: new column(s) {', '.join(diff.columns_added)}.")
+            items.append(f"{diff.path}: new {'column' if len(diff.columns_added) == 1 else 'columns'} {', '.join(diff.columns_added)}.")
         if diff.columns_removed:
-            items.append(f"{diff.path}: column(s) removed: {', '.join(diff.columns_removed)}.")
+            items.append(f"{diff.path}: {'column' if len(diff.columns_removed) == 1 else 'columns'} removed: {', '.join(diff.columns_removed)}.")
         for row in diff.added:
             items.append(f"{diff.path} line {row.line}: added ({_key_text(row_key(row, diff.key_fields, list(row.raw)))}).")
         for row in diff.removed:
@@ -523,7 +523,7 @@ def validity_notes(changes: Changes) -> list[str]:
     notes = []
     for v in (changes.old, changes.new):
         if not v.report.ok:
-            notes.append(f"Warning: {v.title()} does not pass the validator ({len(v.report.problems)} problem(s)); run python -m analysis validate on it.")
+            notes.append(f"Warning: {v.title()} does not pass the validator ({counted(len(v.report.problems), 'problem')}); run python -m analysis validate on it.")
     return notes
 
 

@@ -79,7 +79,7 @@ def protocol_figure(protocols: pd.DataFrame, weight_kg: float = REFERENCE_WEIGHT
 
 
 def statements_table(statements: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """One row per guideline statement: guideline (its citation), condition, topic, level, grade and certainty as stated,
+    """One row per guideline statement: guideline (its citation), condition (topic), level, grade and certainty as stated,
     the statement quoted, and its provenance; 'not confirmed' where no source stating a grade was read."""
     from analysis.data.rules import CONDITION_LABELS
     from analysis.pages.names import reader_text
@@ -92,8 +92,10 @@ def statements_table(statements: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
 
     return pd.DataFrame([
         {"Guideline": reader_text(citations.get(s["guideline"], s["guideline"])),
-         "Condition": CONDITION_LABELS.get(str(s["condition"]), "All chronic pain" if s["condition"] == "general" else str(s["condition"]).replace("_", " ")),
-         "Topic": str(s["topic"]).replace("_", " "), "Evidence level (as stated)": given(s["evidence_level"]),
+         # the topic goes with the condition: seven columns show whole at a desktop width (issue 13)
+         "Condition (topic)": (CONDITION_LABELS.get(str(s["condition"]), "All chronic pain" if s["condition"] == "general" else str(s["condition"]).replace("_", " "))
+                               + f" ({str(s['topic']).replace('_', ' ')})"),
+         "Evidence level (as stated)": given(s["evidence_level"]),
          "Grade": given(s["grade"], "not confirmed"), "Certainty": given(s["certainty"], "not confirmed"),
          "Statement (quoted)": s["source_quote"], "Provenance": provenance_text(s)}
         for _, s in statements.iterrows()

@@ -62,17 +62,20 @@ def studies_for(studies: pd.DataFrame, group: str, roles: tuple[str, ...] = ("in
 
 
 def characteristics_table(studies: pd.DataFrame) -> pd.DataFrame:
-    """One display row per study: design, patients, ketamine regimen, comparator, follow-up, provenance."""
+    """One display row per study: design and patients, ketamine regimen, co-medication, comparator, follow-up,
+    provenance (the number of patients goes with the design: seven columns show whole at a desktop width)."""
     rows = []
     for _, s in studies.iterrows():
         regimen = "; ".join(x for x in (ROUTE_LABELS.get(_text(s["route"]), _text(s["route"])), _text(s["dose"]), _text(s["duration"])) if x)
         enrolled, analysed = _text(s["n_enrolled"]), _text(s["n_analysed"])
-        patients = enrolled if not analysed or analysed == enrolled else f"{enrolled} enrolled, {analysed} analysed"
+        if analysed and analysed != enrolled:
+            patients = f"{enrolled} enrolled, {analysed} analysed" if enrolled else f"{analysed} analysed"
+        else:
+            patients = f"{enrolled} patients" if enrolled else "patients not stated"
         rows.append(
             {
                 "Study": s["label"],
-                "Design": DESIGN_LABELS.get(s["design"], s["design"]),
-                "Patients": patients or "not stated",
+                "Design; patients": f"{DESIGN_LABELS.get(s['design'], s['design'])}; {patients}",
                 "Ketamine": regimen or "not stated",
                 "Co-medication": _text(s["co_medication"]),
                 "Comparator": _text(s["comparator"]),

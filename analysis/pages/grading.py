@@ -347,14 +347,23 @@ def comparison_heatmap(table: dict[str, dict[str, Cell]]) -> tuple[Figure, str]:
     return fig, alt
 
 
-def domain_table(rated: pd.DataFrame) -> pd.DataFrame:
-    """This book's ratings domain by domain: the start level, each domain's move, and the certainty reached."""
+def domain_table(rated: pd.DataFrame, part: str = "all") -> pd.DataFrame:
+    """This book's ratings domain by domain: the start level, each domain's move, and the certainty reached.
+
+    ``part`` "down" gives the start level and the five domains that can lower a rating, "up" the three that
+    can raise it and the certainty reached: the page shows the two halves as two tables, each of which
+    shows whole at a desktop width (eleven columns did not, issue 13); "all" gives them in one."""
+    down = part in ("all", "down")
+    up = part in ("all", "up")
     rows = []
     for _, r in rated.iterrows():
-        row = {"Outcome": r["outcome"], "Start": str(r["start_level"]).replace("_", " ")}
-        for d in DOWN_DOMAINS + UP_DOMAINS:
+        row = {"Outcome": r["outcome"]}
+        if down:
+            row["Start"] = str(r["start_level"]).replace("_", " ")
+        for d in (DOWN_DOMAINS if down else ()) + (UP_DOMAINS if up else ()):
             row[DOMAIN_LABELS[d]] = domain_cell(str(r[d]))
-        row["Certainty"] = f"{r['symbols']} {r['certainty']}"
+        if up:
+            row["Certainty"] = f"{r['symbols']} {r['certainty']}"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -22,6 +22,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("internal id", re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])(?!\.[A-Za-z])")),
     ("internal id", re.compile(r"(?<![\w.-])(?:src|rev|study|fact|claim|ae|out)\d{2,}(?![\w-])", re.IGNORECASE)),
     ("internal id", re.compile(r"(?<![\w.-])[a-z]{3,}\d{3,}(?:[a-z]\w*)?(?![\w-])")),
+    # the data's numbering of the public texts ("public text 004"): readers know them by title and publisher
+    ("internal id", re.compile(r"(?<![\w-])public text \d{2,}(?![\w-])", re.IGNORECASE)),
     ("file name", re.compile(r"(?<![\w-])[\w-]+\.(?:csv|txt|json|bib|py|ipynb|yml|yaml|tsv|xlsx)(?![\w-])", re.IGNORECASE)),
     ("hash", re.compile(r"(?<![\w-])[0-9a-f]{12,}(?![\w-])")),
     ("'(s)' grammar", re.compile(r"[A-Za-z]+\((?:s|es|ies)\)")),

@@ -518,7 +518,7 @@ def missing_items(checklist: pd.DataFrame) -> list[str]:
 
 
 def search_log(searches: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Every search exactly as run: id, date, collection, query, purpose, records, relevant, reports found, notes.
+    """Every search exactly as run: id, date and collection, query, purpose, records (relevant) and reports found, notes.
 
     ``names`` (from :func:`report_names`) shows the reports found by name instead of their ids."""
     names = names or {}
@@ -526,9 +526,19 @@ def search_log(searches: pd.DataFrame, names: dict[str, str] | None = None) -> p
     def found(cell: object) -> str:
         return "; ".join(dict.fromkeys(names.get(i, i) for i in _ids(cell)))
 
+    def counts(records: object, relevant: object) -> str:
+        shown = "" if pd.isna(records) else str(records)
+        return f"{shown} ({relevant})" if pd.notna(relevant) and str(relevant) != "" else shown
+
+    def result(records: object, relevant: object, reports: object) -> str:
+        named = found(reports)
+        return "; ".join(x for x in (counts(records, relevant), f"found {named}" if named else "") if x)
+
+    # the search's id, date and collection in one cell, the records returned (relevant) with the reports
+    # found in another: five columns, which show whole at a desktop width (nine did not, issue 13)
     return pd.DataFrame({
-        "Id": searches["search_id"], "Date": searches["date"], "Where": searches["source"].astype(str).map(corpus_of),
+        "Search: id, date, where": [f"{i}, {d}, {corpus_of(str(w))}" for i, d, w in zip(searches["search_id"], searches["date"], searches["source"])],
         "Query (exactly as run)": searches["query"], "Looking for": searches["purpose"].map(lambda t: reader_text(_text(t), names)),
-        "Records": searches["records"].astype("string").fillna(""), "Relevant": searches["relevant"].astype("string").fillna(""),
-        "Reports found": searches["reports_found"].map(found), "Notes": searches["notes"].map(lambda t: reader_text(_text(t), names)),
-    })
+        "Records (relevant); reports found": [result(a, b, r) for a, b, r in zip(searches["records"], searches["relevant"], searches["reports_found"])],
+        "Notes": searches["notes"].map(lambda t: reader_text(_text(t), names)),
+    }, index=searches.index)

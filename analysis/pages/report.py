@@ -78,7 +78,9 @@ def provenance_text(row: pd.Series | dict[str, Any]) -> str:
     return text
 
 
-PROPORTION_COLUMNS = ["Outcome", "Time point", "Denominator", "n/N", "%", "95% CI (Wilson)", "95% CI (Clopper–Pearson)", "Source", "Provenance"]
+# n/N with its percentage, and the two intervals side by side in one cell: seven columns, so that a
+# study's table (with its name before them) shows whole at a desktop width (issue 13).
+PROPORTION_COLUMNS = ["Outcome", "Time point", "Denominator", "n/N (%)", "95% CI: Wilson; Clopper–Pearson", "Source", "Provenance"]
 NOT_IN_DATA = "not in the data"
 
 
@@ -137,10 +139,9 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.D
                 "Outcome": labels.get(row["outcome_id"], row["outcome_id"]),
                 "Time point": row["timepoint"],
                 "Denominator": row["population"],
-                "n/N": f"{wilson.events}/{wilson.n}",
-                "%": wilson.percent_text(),
-                "95% CI (Wilson)": f"{round_half_up(100 * wilson.low)}–{round_half_up(100 * wilson.high)}%",
-                "95% CI (Clopper–Pearson)": f"{round_half_up(100 * exact.low)}–{round_half_up(100 * exact.high)}%",
+                "n/N (%)": f"{wilson.events}/{wilson.n} ({wilson.percent_text()})",
+                "95% CI: Wilson; Clopper–Pearson": f"{round_half_up(100 * wilson.low)}–{round_half_up(100 * wilson.high)}%; "
+                                                   f"{round_half_up(100 * exact.low)}–{round_half_up(100 * exact.high)}%",
                 "Source": names.source(row["source_report"], row["source_location"]),
                 "Provenance": provenance_text(row),
             }

@@ -353,8 +353,10 @@ def direction_display(directions: pd.DataFrame, links: dict[str, str] | None = N
     )
     return pd.DataFrame({
         "Trial": trial, "Condition": info["group"].map(GROUP_TITLES), "Domain": info["domain"].map(lambda d: DOMAIN_TITLES.get(d, "Other")),
-        "Direction": info["direction"].map(lambda d: f"{DIRECTION_SYMBOL[d]} {DIRECTION_WORDS[d]}"), "Result used": info["result"],
-        "Basis": info["basis"], "Participants": info["n"].map(lambda x: "" if pd.isna(x) else f"{int(x)}"),
+        "Direction": info["direction"].map(lambda d: f"{DIRECTION_SYMBOL[d]} {DIRECTION_WORDS[d]}"),
+        # the result with its basis in one cell: seven columns show whole at a desktop width (issue 13)
+        "Result used (basis)": [f"{r} ({b})" if pd.notna(b) and str(b).strip() else r for r, b in zip(info["result"], info["basis"])],
+        "Participants": info["n"].map(lambda x: "" if pd.isna(x) else f"{int(x)}"),
         "Risk of bias": info["rob"].str.replace("_", " "),
     })
 

@@ -288,26 +288,45 @@ def data_label(root: Path) -> tuple[str, str]:
     return version_label(root / "data"), str(descriptor.get("created") or "")[:10]
 
 
+# ``repository.url`` of ``_config.yml`` while the book's repository has no public address. While it holds this
+# placeholder (or nothing), no page links to it (a dead link): the launch buttons (Binder and Colab open the
+# repository) and the repository button are left out of the header, and the footer and the About page say that
+# the repository has no public address yet. Setting the real address there changes every one of these places.
+PLACEHOLDER_REPOSITORY = "https://github.com/OWNER/REPOSITORY"
+UNPUBLISHED_REPOSITORY = "The repository of its source and data has no public address yet."
+
+
+def public_repository(url: object) -> str:
+    """The repository's public address from ``repository.url`` ('' while it is the placeholder or empty)."""
+    text = str(url or "").strip().rstrip("/")
+    return "" if not text or text.lower() == PLACEHOLDER_REPOSITORY.lower() else text
+
+
 def footer_html(repository: str, version: str, date: str) -> str:
-    """The line at the foot of every page (printed too): the data version and date, the repository, not medical advice."""
+    """The line at the foot of every page (printed too): the data version and date, the repository (or that it
+    has no public address yet), not medical advice."""
     from html import escape
 
     dated = f" of {escape(date)}" if date else ""
-    source = f' Source and data: <a href="{escape(repository, quote=True)}">{escape(repository)}</a>.' if repository else ""
+    source = (f' Source and data: <a href="{escape(repository, quote=True)}">{escape(repository)}</a>.' if repository
+              else f" {UNPUBLISHED_REPOSITORY}")
     return (f'<p class="review-footer">Ketamine for Chronic Pain, data version {escape(version)}{dated}.{source} '
             "An evidence review, not medical advice.</p>")
 
 
 def _on_config_inited(app: Any, config: Any) -> None:
     """The repository address (``repository.url`` of ``_config.yml``, its one place) and the data version, shown on
-    every page's foot and available to pages as the substitution ``{{ repository_url }}``."""
+    every page's foot and available to pages as the substitutions ``{{ repository }}`` ("the repository at <link>",
+    or that it has no public address yet: :func:`public_repository`) and ``{{ repository_url }}``."""
     options = dict(config.html_theme_options or {})
-    repository = str(options.get("repository_url") or "")
+    repository = public_repository(options.get("repository_url"))
     version, date = data_label(Path(app.srcdir))
     options["extra_footer"] = footer_html(repository, version, date)
     config.html_theme_options = options
     substitutions = dict(getattr(config, "myst_substitutions", None) or {})
-    substitutions.setdefault("repository_url", f"[{repository}]({repository})" if repository else "(no repository address configured)")
+    substitutions.setdefault("repository", f"the repository at [{repository}]({repository})" if repository
+                             else "the book's repository, which has no public address yet")
+    substitutions.setdefault("repository_url", f"[{repository}]({repository})" if repository else "(no public address yet)")
     # The data version as readers should cite it, computed once per build (it compares every data file with the
     # release it names): a page shows it as {{ data_version }}, and executes again only when its own inputs change.
     substitutions["data_version"] = version
@@ -715,7 +734,8 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-        version, _date = data_label(root)
+        # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
+        version = str((getattr(app.config, "myst_substitutions", None) or {}).get("data_version") or data_label(root)[0])
         (target / "index.html").write_text(
             _data_index_html(files + [target / "results.json"], descriptor, version, f"../{PDF_NAME}" if book_pdf else ""), encoding="utf-8"
         )
@@ -757,6 +777,10 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
 
     from analysis.tools.colab import colab_link
 
+    if not public_repository((app.config.html_theme_options or {}).get("repository_url")):
+        # no public repository yet: Binder, Colab and the repository button would open a page that does not exist
+        context["header_buttons"] = [b for b in context.get("header_buttons", [])
+                                     if b.get("label") not in ("launch-buttons", "source-repository-button")]
     for button in context.get("header_buttons", []):
         if button.get("label") == "launch-buttons":
             # Colab opens .ipynb files only: point it at the page's generated notebook

@@ -11,9 +11,9 @@ contents, and that ``{numref}`` can refer to:
   without one is captioned with the title of the section it is in), and the caption starts
   with its number ("Table 12");
 * a figure keeps its ``<figcaption>``, which starts with its number ("Figure 3") and ends
-  with a link to the figure's image at full size: the PNG embedded by ``html_figure`` is
-  written to ``_images/`` (named by its content) and the page links to that file instead of
-  carrying it inline.
+  with links to the figure's image at full size and to download it: the SVG (or PNG) embedded
+  by ``html_figure`` is written to ``_images/`` (named by its content) and the page links to
+  that file instead of carrying it inline.
 
 A chapter names a table or figure for ``{numref}`` with ``data-ref="tbl-…"`` on the table
 (``Styler.set_table_attributes``) or ``name=`` of ``html_figure``.
@@ -36,7 +36,14 @@ _TABLE = re.compile(r"<table\b[^>]*>", re.IGNORECASE)
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.IGNORECASE | re.DOTALL)
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
 _REF = re.compile(r'data-ref="([A-Za-z][\w-]*)"')
-_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+_CELL = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.IGNORECASE | re.DOTALL)
+_TEXT = re.compile(r"(?<=>)([^<]+)|^([^<]+)")
+_LONG_WORD = re.compile(r"[^\s<>]{16,}")
+_BREAK_AFTER = re.compile(r"(?<=[/+_.,;:=?&-])(?=[^\s/+_.,;:=?&)\]-])|(?<=[a-z0-9])(?=\()")
+_UNBROKEN = re.compile(r"[^\x00]{20,}")
+_RANGE = re.compile(r"(?<![\w.])[−-]?\d[\d.,]*%?–[−-]?\d[\d.,]*%?")
+_IMAGE = re.compile(r'src="data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=]+)"')
+_SUFFIX = {"png": "png", "svg+xml": "svg"}
 
 
 class numbered_table(nodes.General, nodes.Element):  # noqa: N801 - docutils node classes are lower case
@@ -68,6 +75,37 @@ def with_caption(table_html: str, caption: str) -> str:
     if match is None:
         return table_html
     return table_html[: match.end()] + f"<caption>{html.escape(caption)}</caption>" + table_html[match.end():]
+
+
+def breakable(table_html: str) -> str:
+    """The table's HTML with a line-break opportunity (``<wbr>``) inside each long word of its cells.
+
+    A web address, a path or a run of words joined by '/' or '+' ("placebo/remifentanil",
+    "methadone+ketamine") has no place where a line may break, so its column is at least as wide as
+    the whole word, and a table of such columns was wider than the page. A ``<wbr>`` after each '/',
+    '+', '_', '.', '=', '?', '&', ',', ';' or '-' and before '(' of a word of 16 characters or more lets
+    it wrap there, and a run of 20 characters or more without such a place (a domain name) may wrap
+    every 12 characters. A range of numbers ("59–87%") never breaks at its dash. The text (as read,
+    copied or searched) is unchanged."""
+
+    def every_12(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return "\x00".join(run[i:i + 12] for i in range(0, len(run), 12))
+
+    def words(segment: str) -> str:
+        text = html.unescape(segment)
+        if not _LONG_WORD.search(text) and not _RANGE.search(text):
+            return segment
+        marked = _LONG_WORD.sub(lambda m: _UNBROKEN.sub(every_12, _BREAK_AFTER.sub("\x00", m.group(0))), text)
+        marked = _RANGE.sub(lambda m: "\x01" + m.group(0) + "\x02", marked)
+        return (html.escape(marked, quote=False).replace("\x00", "<wbr>")
+                .replace("\x01", '<span class="review-nowrap">').replace("\x02", "</span>"))
+
+    def cell(match: re.Match[str]) -> str:
+        inner = _TEXT.sub(lambda t: words(t.group(0)), match.group(2))
+        return match.group(1) + inner + match.group(3)
+
+    return _CELL.sub(cell, table_html)
 
 
 class NumberOutputs(SphinxTransform):
@@ -121,14 +159,14 @@ def _wrap(node: nodes.Element, inner: str) -> str:
 
 def visit_numbered_table(translator: Any, node: nodes.Element) -> None:
     number = _number(translator, node)
-    out = _CAPTION.sub(lambda m: m.group(0).replace(m.group(1), number + m.group(1), 1), node["html"], count=1)
+    out = _CAPTION.sub(lambda m: m.group(0).replace(m.group(1), number + m.group(1), 1), breakable(node["html"]), count=1)
     translator.body.append(_wrap(node, out))
     raise nodes.SkipNode
 
 
-def _image_file(translator: Any, data: bytes) -> str:
-    """Write the PNG into the site's _images/ (named by its content); its address relative to the page."""
-    name = f"figure-{hashlib.sha256(data).hexdigest()[:16]}.png"
+def _image_file(translator: Any, data: bytes, suffix: str = "png") -> str:
+    """Write the image into the site's _images/ (named by its content); its address relative to the page."""
+    name = f"figure-{hashlib.sha256(data).hexdigest()[:16]}.{suffix}"
     folder = Path(translator.builder.outdir) / translator.builder.imagedir
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
@@ -140,12 +178,16 @@ def _image_file(translator: Any, data: bytes) -> str:
 def visit_numbered_figure(translator: Any, node: nodes.Element) -> None:
     number = _number(translator, node)
     out = node["html"]
-    png = _PNG.search(out)
+    image = _IMAGE.search(out)
     link = ""
-    if png and getattr(translator.builder, "imgpath", None) is not None:
-        address = _image_file(translator, base64.b64decode(png.group(1)))
-        out = out[: png.start()] + f'src="{html.escape(address)}"' + out[png.end():]
-        link = f' <a class="review-figure-full" href="{html.escape(address)}">Open the figure full size (PNG).</a>'
+    if image and getattr(translator.builder, "imgpath", None) is not None:
+        suffix = _SUFFIX[image.group(1)]
+        address = html.escape(_image_file(translator, base64.b64decode(image.group(2)), suffix))
+        out = out[: image.start()] + f'src="{address}"' + out[image.end():]
+        numbers = re.findall(r"\d+", plain(number))
+        saved = f"ketamine-review-figure-{'-'.join(numbers) or 'image'}.{suffix}"
+        link = (f' <a class="review-figure-full" href="{address}">Open the figure full size ({suffix.upper()})</a>'
+                f' or <a class="review-figure-download" href="{address}" download="{saved}">download it</a>.')
     out = _FIGCAPTION.sub(lambda m: m.group(0).replace(m.group(1), number + m.group(1) + link, 1), out, count=1)
     translator.body.append(_wrap(node, out))
     raise nodes.SkipNode

@@ -75,7 +75,7 @@ def test_added_study_its_rows_and_its_single_study_proportion(versions):
     assert [r.raw["outcome_id"] for r in diff.table("outcomes").added] == ["complete_relief"]
     assert diff.table("reports").added[0].raw["report_id"] == A
     text = ch.render_text(diff)
-    assert f"Added: Fictitious Test 2001 ({A}), with 1 row(s) in reports; 1 row(s) in outcomes" in text
+    assert f"Added: Fictitious Test 2001 ({A}), with 1 row in reports; 1 row in outcomes" in text
     # one study: its own proportion with a Wilson interval (10/20: 50%, 95% CI 30-70%)
     (key, before, after), = diff.pooled_changes
     assert key == ("complete_relief", "after first course", "ketamine") and before is None

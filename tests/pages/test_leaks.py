@@ -26,6 +26,8 @@ from analysis.pages.leaks import leaks
         ("Comparator: None, open label", "missing value shown: None"),
         ("7 routes routes", "doubled word: routes routes"),
         ("The The trial", "doubled word: The The"),
+        ("Ketamine Blog, with readers' comments. Public text 000 audited by this book.", "internal id: Public text 000"),
+        ("DOI as printed in public text 004", "internal id: public text 004"),
     ],
 )
 def test_each_kind_of_leak_is_found(text: str, kind: str):
@@ -47,6 +49,7 @@ def test_each_kind_of_leak_is_found(text: str, kind: str):
         "CYP2B6 and CYP3A4 metabolise ketamine; NMDA receptor",
         "Data version 0.2.0 of 2026-12-04",
         "Nan Chen 2021",
+        "the five public texts audited by this book; public text, 2022",
     ],
 )
 def test_reader_words_pass(text: str):

@@ -57,3 +57,21 @@ def test_an_adverse_event_without_count_or_percentage_is_never_shown_as_na():
     assert safety.reported_share(row) == "reported, without a count or percentage"
     assert safety.reported_share(pd.Series({"events": pd.NA, "n": pd.NA, "percent": 12.5})) == "12.5% (count not reported)"
     assert safety.reported_share(pd.Series({"events": 3, "n": pd.NA, "percent": pd.NA})) == "3 patients (number at risk not reported)"
+
+
+def test_the_public_texts_are_cited_by_title_and_publisher_not_by_the_data_s_number():
+    """The audit page shows each public text's citation, and the reference list the notes of the
+    entries found through one: neither says "public text 004" (the data's numbering)."""
+    import re
+
+    from analysis.data import load_table
+    from analysis.data.load import find_data_dir
+
+    reports = load_table("reports")
+    citations = reports.loc[reports["kind"] == "public_text", "citation"].astype(str)
+    assert len(citations) == len(names.PUBLIC_TEXTS)
+    bad = [c for c in citations if leaks(c)]
+    bib = (find_data_dir() / "references.bib").read_text(encoding="utf-8")
+    bad += [note for note in re.findall(r"note\s*=\s*\{(.*)\}", bib) if any(k.startswith("internal id: public text") for k in map(str.lower, leaks(note)))]
+    assert not bad, bad
+    assert any("Ketamine Blog" in c for c in citations) and any("ASRA Pain Medicine News" in c for c in citations)

@@ -14,6 +14,11 @@ def test_domain_table_shows_each_domain_move_and_the_certainty():
     assert len(table) == len(rated) > 0
     assert set(grading.DOMAIN_LABELS[d] for d in grading.DOWN_DOMAINS) <= set(table.columns)
     assert all(c.endswith(("high", "moderate", "low", "very low", "evidence")) for c in table["Certainty"])
+    # the page shows it in two halves, which hold every column of the whole once (Outcome in both)
+    down, up = grading.domain_table(rated, "down"), grading.domain_table(rated, "up")
+    assert list(down.columns) == ["Outcome", "Start"] + [grading.DOMAIN_LABELS[d] for d in grading.DOWN_DOMAINS]
+    assert list(up.columns) == ["Outcome"] + [grading.DOMAIN_LABELS[d] for d in grading.UP_DOMAINS] + ["Certainty"]
+    assert pd.concat([down, up.drop(columns="Outcome")], axis=1).equals(table)
 
 
 def test_guideline_statements_say_not_confirmed_where_no_grade_was_read():
@@ -21,7 +26,7 @@ def test_guideline_statements_say_not_confirmed_where_no_grade_was_read():
     table = dosing.statements_table(statements, load_table("reports"))
     assert len(table) == len(statements)
     assert (table["Grade"] == "not confirmed").sum() == statements["grade"].isna().sum()
-    assert not table["Condition"].str.contains("_").any()
+    assert not table["Condition (topic)"].str.contains("_").any()
 
 
 def test_safety_facts_table_keeps_only_safety_topics():
@@ -35,8 +40,9 @@ def test_search_log_has_one_row_per_search_and_names_reports_in_words():
     searches = load_table("searches")
     log = prisma.search_log(searches, prisma.report_names(load_table("reports"), load_table("studies")))
     assert len(log) == len(searches)
-    assert not log["Reports found"].str.contains(r"\b[a-z]+[0-9]{4}[a-z]?\b|_r[0-9]", regex=True).any(), "a report id is shown"
-    assert log["Reports found"].str.contains("Sigtermans 2009").any()
+    found = log["Records (relevant); reports found"]
+    assert not found.str.contains(r"\b[a-z]+[0-9]{4}[a-z]?\b|_r[0-9]", regex=True).any(), "a report id is shown"
+    assert found.str.contains("found Sigtermans 2009").any()
 
 
 def test_mechanism_numbers_count_the_claims_about_mechanism():

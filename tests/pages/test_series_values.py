@@ -32,7 +32,7 @@ def test_an_outcomes_file_with_only_its_header_gives_not_in_the_data(tmp_path: P
     for name in ("complete", "complete_pct", "partial", "second", "second_ci_exact", "provenance", "source_file", "source_quote"):
         assert values[name] == NOT_IN_DATA, name
     table = proportions_table(empty, definitions)
-    assert table.empty and "n/N" in table.columns
+    assert table.empty and "n/N (%)" in table.columns
     assert "<table" in table.style.hide(axis="index").to_html()
 
 

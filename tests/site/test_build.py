@@ -240,5 +240,5 @@ def page_text_of(html: str) -> str:
 
 
 def images_of(html: str) -> list[str]:
-    """The figures of a page: inline PNGs, or the files the build writes them to (named by their content)."""
-    return re.findall(r'src="(data:image/png;base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.png)"', html)
+    """The figures of a page: inline SVGs or PNGs, or the files the build writes them to (named by their content)."""
+    return re.findall(r'src="(data:image/(?:svg\+xml|png);base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.(?:svg|png))"', html)

@@ -55,3 +55,74 @@ def test_tables_and_figures_become_numbered_nodes_captioned_and_named():
 
 def test_plain_text_of_a_caption():
     assert numbering.plain("<b>Risk</b> &amp; bias\n  ratio") == "Risk & bias ratio"
+
+
+def test_long_words_in_table_cells_may_wrap_and_number_ranges_may_not():
+    """Issue 13: a table holds web addresses and words joined by '/' or '+' that had no place to wrap, so their
+    columns pushed the table past the page; they get <wbr> (the text itself unchanged), ranges stay whole."""
+    import html as html_module
+    import re
+
+    table = ('<style type="text/css">#T_x td.a.b { color: red; }</style><table><caption>http://example.org/a/long/path</caption>'
+             '<tr><th>placebo/remifentanil</th><td class="data">See (http://www.ketamineadvocacynetwork.org) &amp; '
+             'methadone+ketamine), 59–87%; 58–89%, &lt;script&gt;alert(1)&lt;/script&gt;</td><td>short words only</td></tr></table>')
+    out = numbering.breakable(table)
+    assert out.startswith('<style type="text/css">#T_x td.a.b { color: red; }</style>'), "the style sheet was changed"
+    assert "<caption>http://example.org/a/long/path</caption>" in out, "only cells are changed"
+    assert "placebo/<wbr>remifentanil" in out and "methadone+<wbr>ketamine" in out and "http://<wbr>www.<wbr>" in out
+    assert "<td>short words only</td>" in out
+    assert '<span class="review-nowrap">59–87%</span>; <span class="review-nowrap">58–89%</span>' in out
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out, "escaped text must stay escaped"
+    # every run of the address without a place to wrap is at most 19 characters, and the text read is the same
+    address = re.search(r"See \((.*?)\)", out).group(1)
+    assert max(len(html_module.unescape(w)) for w in address.split("<wbr>")) < 20
+
+    def text(s: str) -> str:
+        return html_module.unescape(re.sub(r"<[^>]+>", "", s))
+
+    assert text(out) == text(table)
+class _Builder:
+    def __init__(self, outdir):
+        self.outdir, self.imagedir, self.imgpath = str(outdir), "_images", "../_images"
+
+
+class _Translator:
+    """What visit_numbered_figure needs of Sphinx's HTML translator."""
+
+    def __init__(self, outdir):
+        self.builder, self.body = _Builder(outdir), []
+
+    def add_fignumber(self, node):
+        self.body.append('<span class="caption-number">Figure 7 </span>')
+
+
+def _visit(tmp_path, image: bytes, mime: str) -> str:
+    import base64
+
+    import pytest
+
+    data = base64.b64encode(image).decode("ascii")
+    node = numbering.numbered_figure(
+        html=f'<figure class="review-figure"><img src="data:{mime};base64,{data}" alt="a b c"><figcaption>A chart</figcaption></figure>',
+        caption="A chart", classes=["output"], ids=["figure-1"])
+    translator = _Translator(tmp_path)
+    with pytest.raises(nodes.SkipNode):
+        numbering.visit_numbered_figure(translator, node)
+    return "".join(translator.body)
+
+
+def test_a_figure_is_written_to_a_file_linked_full_size_and_for_download(tmp_path):
+    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt"></svg>'
+    out = _visit(tmp_path, svg, "image/svg+xml")
+    files = sorted(p.name for p in (tmp_path / "_images").iterdir())
+    assert len(files) == 1 and files[0].startswith("figure-") and files[0].endswith(".svg")
+    assert (tmp_path / "_images" / files[0]).read_bytes() == svg
+    assert "data:image" not in out and f'src="../_images/{files[0]}"' in out
+    assert f'<a class="review-figure-full" href="../_images/{files[0]}">Open the figure full size (SVG)</a>' in out
+    assert f'<a class="review-figure-download" href="../_images/{files[0]}" download="ketamine-review-figure-7.svg">download it</a>' in out
+    assert "Figure 7. </span>A chart" in out
+
+
+def test_a_png_figure_is_linked_as_a_png(tmp_path):
+    out = _visit(tmp_path, b"\x89PNG\r\n\x1a\n fake", "image/png")
+    assert "Open the figure full size (PNG)" in out and 'download="ketamine-review-figure-7.png"' in out
