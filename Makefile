@@ -1,5 +1,5 @@
 # Ketamine for Chronic Pain: the two commands of the README, and a few helpers.
-#   make book   create .venv if it is missing or older than the lock, build _build/html
+#   make book   create .venv if it is missing or older than the lock, build _build/html and the whole-book PDF
 #   make test   the same environment plus what the tests need, then lint and types, then every test
 #   make lint   ruff (lint) and mypy (types) over the package, tests and tools; config in pyproject.toml
 #   make clean  remove the build and its caches (keeps .venv)
@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 env: $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/python -m analysis build
+	$(BIN)/python -m analysis build --pdf
 
 validate: $(STAMP)
 	$(BIN)/python -m analysis validate data

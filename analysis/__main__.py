@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {validate,build,pool,colab-notebooks,new-study,changes,release-snapshot,schema-diff,serve} ...``."""
+"""Command line: ``python -m analysis {validate,build,pool,colab-notebooks,new-study,changes,release-snapshot,schema-diff,serve,pdf} ...``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="build the book into _build/html, strictly, re-executing pages whose inputs changed")
     build.add_argument("--root", default=".", help="the book's root folder (default: .)")
-    build.set_defaults(func=lambda a: __import__("analysis.tools.buildtools", fromlist=["main"]).main(a.root))
+    build.add_argument("--pdf", action="store_true",
+                       help="then print the whole book to one PDF, linked from every page (needs chromium; make book does this)")
+    build.set_defaults(func=lambda a: __import__("analysis.tools.buildtools", fromlist=["main"]).main(a.root, a.pdf))
 
     colab = commands.add_parser(
         "colab-notebooks", help="write a Colab notebook (.ipynb with a set-up cell) for every notebook page, for the 'colab' branch"
@@ -25,12 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     colab.add_argument("--root", default=".", help="the book's root folder (default: .)")
     colab.set_defaults(func=lambda a: __import__("analysis.tools.colab", fromlist=["main"]).main(a.out_dir, a.root))
 
-    from analysis.tools import cli_pool, cli_results, schema_diff, serve
+    from analysis.tools import book_pdf, cli_pool, cli_results, schema_diff, serve
 
     cli_pool.add_parser(commands)
     cli_results.add_parser(commands)
     schema_diff.add_parser(commands)
     serve.add_parser(commands)
+    book_pdf.add_parser(commands)
 
     from analysis.tools import cli_living  # new-study, changes, release-snapshot: the contributor workflow and living review
 

@@ -31,7 +31,9 @@ Two parts.
    ``jupyter-book build`` with ``-W -n --keep-going``, keeps the whole log in
    ``_build/build.log``, prints the execution tracebacks of failing notebooks, and
    after any failure deletes Sphinx's saved environment so that the next build
-   re-reads every page instead of passing on a page it did not re-read.
+   re-reads every page instead of passing on a page it did not re-read. With
+   ``--pdf`` (``make book``) it then prints the whole book to one PDF
+   (:mod:`analysis.tools.book_pdf`), which the pages' download menu links.
 """
 
 from __future__ import annotations
@@ -329,6 +331,11 @@ def _on_config_inited(app: Any, config: Any) -> None:
     # release it names): a page shows it as {{ data_version }}, and executes again only when its own inputs change.
     substitutions["data_version"] = version
     config.myst_substitutions = substitutions
+    # python -m analysis build --pdf prints the whole book after this run: the pages link the PDF (never otherwise:
+    # no link to a file that is not there). A change rewrites every page (the value is registered as "html").
+    from analysis.tools.book_pdf import LINK_ENV
+
+    config.review_book_pdf = os.environ.get(LINK_ENV) == "1"
 
 
 def _on_builder_inited(app: Any) -> None:
@@ -599,9 +606,10 @@ def fix_cell_ids(folder: Path) -> None:
             path.write_text(fixed, encoding="utf-8")
 
 
-def _data_index_html(files: list[Path], descriptor: dict[str, Any] | None = None, version: str = "") -> str:
+def _data_index_html(files: list[Path], descriptor: dict[str, Any] | None = None, version: str = "", book_pdf: str = "") -> str:
     """The page listing the served data files: each with its title, description and size, the package's
-    version and licence. Every text from the data is escaped (shown, never run)."""
+    version and licence, and the whole book as one PDF (``book_pdf``, its address from this page) if it
+    is made. Every text from the data is escaped (shown, never run)."""
     from html import escape
 
     descriptor = descriptor or {}
@@ -639,7 +647,10 @@ def _data_index_html(files: list[Path], descriptor: dict[str, Any] | None = None
         + (f", licensed under {licences}" if licences else "") + ". "
         "Every number of the book is computed from these files, in each build; each value records its source.</p>\n"
         + (f"<p>{about}</p>\n" if about else "")
-        + f"<ul>\n{items}\n</ul>\n<p><a href=\"../index.html\">Back to the book</a></p>\n</main>\n</body></html>\n"
+        + f"<ul>\n{items}\n</ul>\n"
+        + (f'<p>The whole book, with these data, as one PDF: <a href="{escape(book_pdf, quote=True)}">{escape(PurePosixPath(book_pdf).name)}</a>.</p>\n'
+           if book_pdf else "")
+        + "<p><a href=\"../index.html\">Back to the book</a></p>\n</main>\n</body></html>\n"
     )
 
 
@@ -702,7 +713,12 @@ def not_found_html(title: str) -> str:
 def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
+    from analysis.tools.book_pdf import PDF_NAME
+
     root, out = Path(app.srcdir), Path(app.outdir)
+    book_pdf = bool(getattr(app.config, "review_book_pdf", False))
+    if not book_pdf:
+        (out / PDF_NAME).unlink(missing_ok=True)  # an earlier build's PDF, which no page links now (and may be stale)
     for folder in (out / "_sources", out.parent / "jupyter_execute"):
         fix_cell_ids(folder)  # the same notebook, the same bytes, in every build
     files = data_files(root)
@@ -720,7 +736,9 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
         # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
         version = str((getattr(app.config, "myst_substitutions", None) or {}).get("data_version") or data_label(root)[0])
-        (target / "index.html").write_text(_data_index_html(files + [target / "results.json"], descriptor, version), encoding="utf-8")
+        (target / "index.html").write_text(
+            _data_index_html(files + [target / "results.json"], descriptor, version, f"../{PDF_NAME}" if book_pdf else ""), encoding="utf-8"
+        )
     (out / "404.html").write_text(not_found_html(app.config.html_title or app.config.project), encoding="utf-8")
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
@@ -771,6 +789,8 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
                 if launch.get("url"):
                     launch["url"] = colab_link(launch["url"])
         if button.get("label") == "download-buttons":
+            if getattr(app.config, "review_book_pdf", False):
+                _book_pdf_button(button["buttons"], context["pathto"])
             button["buttons"].append({
                 "type": "link",
                 "url": context["pathto"]("data/index.html", 1),
@@ -781,9 +801,28 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
             })
 
 
+def _book_pdf_button(buttons: list[dict[str, Any]], pathto: Any) -> None:
+    """The theme's ".pdf" item prints the page shown; it is called "print page" and the whole book's PDF comes first."""
+    from analysis.tools.book_pdf import PDF_NAME
+
+    for index, item in enumerate(buttons):
+        if item.get("label") == "download-pdf-button":
+            item.update(text="print page", tooltip="Print this page, or save it as PDF", icon="fas fa-file")
+            buttons.insert(index, {
+                "type": "link",
+                "url": pathto(PDF_NAME, 1),
+                "text": "book .pdf",
+                "tooltip": "The whole book as one PDF",
+                "icon": "fas fa-file-pdf",
+                "label": "download-book-pdf-button",
+            })
+            return
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the input tracking with Sphinx."""
     app.add_config_value("review_description", "", "html")
+    app.add_config_value("review_book_pdf", False, "html")
     app.connect("config-inited", _on_config_inited, priority=400)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
@@ -815,13 +854,24 @@ def print_execution_reports(build_dir: Path) -> None:
         print(report.read_text(encoding="utf-8", errors="replace"), flush=True)
 
 
-def main(root: str | Path = ".") -> int:
-    """Build the book in ``root`` into ``root/_build/html``; return the exit code."""
+def main(root: str | Path = ".", pdf: bool = False) -> int:
+    """Build the book in ``root`` into ``root/_build/html``; return the exit code.
+
+    ``pdf``: then print the whole book to one PDF (:mod:`analysis.tools.book_pdf`), linked from every page.
+    Without chromium or playwright the build says so and goes on without it."""
+    from analysis.tools import book_pdf
+
     root = Path(root).resolve()
     build_dir = root / "_build"
     build_dir.mkdir(exist_ok=True)
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
     env.pop(READS_LOG_ENV, None)
+    env.pop(book_pdf.LINK_ENV, None)
+    no_pdf = book_pdf.unavailable() if pdf else None
+    if pdf and no_pdf:
+        print(f"NOTE: the whole-book PDF will not be made: {no_pdf}. The site is built without it.", flush=True)
+    elif pdf:
+        env[book_pdf.LINK_ENV] = "1"
     started = time.perf_counter()
     with open(build_dir / "build.log", "w", encoding="utf-8") as log:
         process = subprocess.Popen(
@@ -841,4 +891,15 @@ def main(root: str | Path = ".") -> int:
         print(f"\nBUILD FAILED (exit {code}) after {elapsed:.1f} s; full log in {build_dir / 'build.log'}", flush=True)
         return code
     print(f"\nBuilt {build_dir / 'html' / 'index.html'} in {elapsed:.1f} s", flush=True)
+    if pdf and no_pdf:
+        print(f"NOTE: no whole-book PDF: {no_pdf}", flush=True)
+    elif pdf:
+        started = time.perf_counter()
+        try:
+            path = book_pdf.make_pdf(root)
+        except Exception as error:  # the pages link the PDF: the build fails rather than publish a dead link
+            print(f"\nBUILD FAILED: the whole-book PDF could not be printed ({type(error).__name__}: {error}); "
+                  "build without --pdf to publish the site without it", flush=True)
+            return 1
+        print(f"Printed {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s", flush=True)
     return 0

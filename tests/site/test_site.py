@@ -26,6 +26,7 @@ with a message saying how to install it. They never skip.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
@@ -117,21 +118,25 @@ def prepare_copy(target: Path) -> Path:
     return target
 
 
-def build(root: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(root)}
+def build(root: Path, pdf: bool = False) -> None:
+    """``python -m analysis build`` of ``root``; ``pdf``: with the whole-book PDF (``--pdf``, as ``make book``)."""
+    env = {**os.environ, "PYTHONPATH": str(root), "KETAMINE_REVIEW_CHROMIUM": CHROMIUM}
     for key in ("KETAMINE_REVIEW_DATA", "KETAMINE_REVIEW_READS"):
         env.pop(key, None)
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--root", str(root)], cwd=root, env=env, capture_output=True, text=True, timeout=1800
+        [sys.executable, "-m", "analysis", "build", "--root", str(root)] + (["--pdf"] if pdf else []),
+        cwd=root, env=env, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, f"the book does not build:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built HTML of a fresh copy of the repository (built once per test session)."""
+    """The built HTML of a fresh copy of the repository, with the whole-book PDF (built once per test session)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run 'make test' (it installs chromium) or set KETAMINE_REVIEW_CHROMIUM.")
     root = prepare_copy(tmp_path_factory.mktemp("site") / "book")
-    build(root)
+    build(root, pdf=True)
     return root / "_build" / "html"
 
 
@@ -854,9 +859,28 @@ def test_focus_ring_and_dark_mode_contrast_of_captions_and_links(browser, server
     assert not low, "text below 4.5:1:\n" + "\n".join(low)
 
 
+# What paper would cut, in a page laid out for print: an element of the article that reaches past the text column's
+# right edge (on a landscape sheet of the whole-book PDF, past that sheet's wider text), or whose content is clipped
+# (wider than its box, not shown overflowing). Argument: how much wider a landscape sheet's text is (px).
+CUT_JS = """(landscape) => {
+  const art = document.querySelector('article'); if (!art) return null;
+  const right = art.getBoundingClientRect().right;
+  const cut = [];
+  for (const e of art.querySelectorAll('*')) {
+    const box = e.getBoundingClientRect(), style = getComputedStyle(e);
+    if (box.width === 0 || style.visibility === 'hidden') continue;
+    const edge = right + (e.closest('.print-landscape') ? landscape : 0);
+    const clipped = style.overflowX !== 'visible' && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 2;
+    if (box.right > edge + 2 || clipped) cut.push(`${e.tagName.toLowerCase()} ${clipped ? 'clipped' : 'past the edge'}: ${e.textContent.trim().slice(0, 50)}`);
+  }
+  return cut; }"""
+
+
 def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: str, site: Path):
-    """In print (the '.pdf' menu item is the browser's print): no table wider than the text column, no heading forced
-    onto a new sheet, no table kept whole, and the footer line with the data version printed (theme/static/ketamine-review.css)."""
+    """In print (the 'print page' menu item is the browser's print): nothing wider than the text column or clipped (no
+    column of a table cut, no line of a text output), no word broken in a table of seven columns or fewer, no heading
+    forced onto a new sheet, no table kept whole, and the footer line with the data version printed
+    (theme/static/ketamine-review.css)."""
     problems = []
     for path in pages(site):
         if path == f"{FIXTURE_DOC}.html":
@@ -872,20 +896,115 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
               return {wide: tables.filter(t => t.getBoundingClientRect().right > right + 2 || t.scrollWidth > t.clientWidth + 2)
                                   .map(t => t.innerText.slice(0, 50)),
                       whole: tables.filter(t => getComputedStyle(t).breakInside === 'avoid').length,
+                      broken: tables.filter(t => Math.max(...Array.from(t.rows, r => r.cells.length)) <= 7 && t.querySelector('td, th')
+                                                 && getComputedStyle(t.querySelector('td, th')).overflowWrap === 'anywhere').length,
                       forced: Array.from(art.querySelectorAll('h2, h3')).filter(h => ['page', 'always'].includes(getComputedStyle(h).breakBefore)).length,
                       footer: !!footer && footer.offsetParent !== null && /data version/.test(footer.textContent)}; }""")
+            cut = visit.page.evaluate(CUT_JS, 0)
         finally:
             visit.close()
         if found is None:
             continue
         problems += [f"{path}: a table is cut in print ({text!r})" for text in found["wide"]]
+        problems += [f"{path}: cut in print: {text}" for text in cut[:5]]
         if found["whole"]:
             problems.append(f"{path}: {found['whole']} tables kept whole in print (pushed onto the next sheet)")
+        if found["broken"]:
+            problems.append(f"{path}: {found['broken']} tables of seven columns or fewer break their words in print (they fit whole)")
         if found["forced"]:
             problems.append(f"{path}: {found['forced']} headings start a new sheet")
         if not found["footer"]:
             problems.append(f"{path}: the data version is not printed")
     assert not problems, "\n".join(problems)
+
+
+def _words(text: str) -> str:
+    """Text without its whitespace (a PDF breaks lines, and a link is a run of its own, where the page has a space or none)
+    and icons (drawn with a font's private-use characters)."""
+    return re.sub(r"[\s\ue000-\uf8ff]+", "", text)
+
+
+def test_the_whole_book_is_one_pdf_with_every_chapter_its_version_and_date(site: Path, server: str):
+    """make book (python -m analysis build --pdf) prints the whole book to one PDF served with the site
+    (analysis/tools/book_pdf.py): a sheet or more per chapter, the data version and the build date on the title
+    page and at the foot of every sheet with its number, the first and the last chapter's text, every chapter's
+    title; no link to a file on the building machine. Every page's download menu and the data page link it."""
+    from pdf_text import pages_text
+
+    from analysis.tools.book_pdf import PDF_NAME, toc_entries
+    from analysis.tools.buildtools import data_label
+
+    root = site.parent.parent
+    pdf = site / PDF_NAME
+    assert pdf.is_file(), f"no {PDF_NAME} in the built site"
+    assert [p.name for p in site.glob("*.pdf")] == [PDF_NAME] and not list(site.glob("_book-print*")), "one PDF, no leftovers"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"file://" not in data and b"127.0.0.1" not in data, "the PDF links the building machine's files"
+    sheets = pages_text(pdf)
+    foot = re.compile(r"Ketamine for Chronic Pain · data version (.*) · built (\S+)\s*page\s*(\d+)\s*of\s*(\d+)\s*$")
+    chapters = [doc for _caption, doc in toc_entries(root)]
+    assert len(sheets) >= len(chapters), f"{len(sheets)} sheets for {len(chapters)} chapters"
+    version, _date = data_label(root)
+    built = dt.datetime.fromtimestamp(pdf.stat().st_mtime, dt.UTC).date().isoformat()
+    assert _words(f"Data version {version}") in _words(sheets[0]) and _words(f"Built on {built}") in _words(sheets[0]), sheets[0][:500]
+    feet = [foot.search(text) for text in sheets]
+    unfooted = [n for n, found in enumerate(feet, 1) if not found or found.groups() != (version, built, str(n), str(len(sheets)))]
+    assert not unfooted, f"sheets without the data version, build date and page number at their foot: {unfooted[:10]}"
+    book = _words("".join(text[: found.start()] for text, found in zip(sheets, feet) if found))  # the text without the feet
+    for doc in (chapters[0], chapters[-1]):
+        article = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").find("article")
+        paragraph = next(p.get_text() for p in article.find_all("p") if len(p.get_text().split()) >= 12)
+        assert _words(paragraph) in book, f"{doc}: its text is not in the PDF ({paragraph[:80]!r})"
+    missing, pngs = [], set()
+    for doc in chapters:
+        article = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser").find("article")
+        heading = article.find("h1")
+        if heading is None or _words(heading.get_text().rstrip("#")) not in book:
+            missing.append(doc)
+        # every numbered table and figure (its number and caption), and every PNG figure as an image
+        for link in article.select("a.review-figure-full, a.headerlink"):  # not printed
+            link.decompose()
+        missing += [f"{doc}: {c.parent.get_text()[:60]!r}" for c in article.select(".caption-number") if _words(c.parent.get_text()) not in book]
+        pngs |= {img["src"] for img in article.find_all("img", src=True) if img["src"].endswith(".png")}
+    assert not missing, "missing from the PDF:\n" + "\n".join(missing)
+    assert pngs and len(re.findall(rb"/Subtype\s*/Image\b", data)) >= len(pngs), f"fewer images in the PDF than the {len(pngs)} PNG figures"
+    # linked from every page's download menu and from the data page; served over HTTP
+    for path in pages(site):
+        if path.startswith("book/"):
+            menu = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser").select_one(".dropdown-download-buttons")
+            assert menu is not None and menu.find("a", href=f"../{PDF_NAME}") is not None, f"{path}: the download menu does not link the PDF"
+            assert "print page" in menu.get_text(), f"{path}: no 'print page' item in the download menu"
+    assert f'href="../{PDF_NAME}"' in (site / "data" / "index.html").read_text(encoding="utf-8"), "the data page does not link the PDF"
+    from urllib.request import urlopen
+
+    with urlopen(server + PDF_NAME) as response:
+        assert response.status == 200 and response.read() == data
+
+
+def test_the_whole_book_pdf_cuts_nothing(browser, server: str, site: Path):
+    """The print HTML of the whole-book PDF (analysis/tools/book_pdf.py), laid out for print as wide as an A4 sheet's text,
+    with its tables sorted as the PDF step sorts them: nothing cut or clipped; a table too wide for the sheet is on a
+    landscape sheet and fits its text; each chapter, and only a chapter, starts a new sheet."""
+    from analysis.tools import book_pdf
+
+    name = "_book-print-test.html"
+    (site / name).write_text(book_pdf.print_html(site.parent.parent, site, "test", "2026-01-01"), encoding="utf-8")
+    visit = Visit(browser, server, name, viewport={"width": book_pdf.PORTRAIT_TEXT_PX, "height": 1000}, settle=False)
+    try:
+        visit.page.emulate_media(media="print")
+        tables = visit.page.evaluate(book_pdf.TABLES_JS, book_pdf.LANDSCAPE_EXTRA_PX)
+        cut = visit.page.evaluate(CUT_JS, book_pdf.LANDSCAPE_EXTRA_PX)
+        sheets = visit.page.evaluate("""() => Array.from(document.querySelectorAll('article *'))
+            .filter(e => ['page', 'always'].includes(getComputedStyle(e).breakBefore))
+            .map(e => e.classList.contains('book-chapter') ? 'chapter' : e.tagName)""")
+        chapters = visit.page.locator("section.book-chapter").count()
+    finally:
+        visit.close()
+        (site / name).unlink()
+    assert not visit.problems, visit.problems
+    assert sum(tables.values()) > 20, tables
+    assert not cut, "cut in the whole-book PDF:\n" + "\n".join(cut[:20])
+    assert sheets == ["chapter"] * chapters and chapters == len(book_pdf.toc_entries(site.parent.parent)), sheets
 
 
 def test_audit_filter_shows_only_the_claims_with_the_chosen_verdict(visits):
