@@ -173,7 +173,12 @@ def computed_inputs(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.D
         out["Against the MID"] = f"MD {md:.2f} (95% CI {md - half:.2f} to {md + half:.2f}); {'crosses' if crosses else 'does not cross'} the MID of {MID_NRS:g} point"
         pooled_sd = math.sqrt((k_arm["sd"] ** 2 + c_arm["sd"] ** 2) / 2)
         out["Optimal information size"] = f"{ois_continuous(pooled_sd)} participants (SD {pooled_sd:.2f}, MID {MID_NRS:g}, α 0.05, power 0.8)"
-    elif row["evidence_table"] == "outcomes" and len(arms) == 2:
+    elif row["evidence_table"] == "outcomes" and "ketamine" in arms and len(arms) >= 2 and "events" in rows and rows["events"].notna().all():
+        # counts of patients with the outcome in each arm (responders): a risk, not a difference on a pain scale; the
+        # pooled analysis judges imprecision against GRADE's rule of thumb in events (judgements_from_synthesis)
+        out["Against the MID"] = "not applicable: a count of patients with the outcome (the MID is a difference on a pain scale)"
+        out["Optimal information size"] = f"{OIS_EVENTS} events (GRADE's rule of thumb for a count); see the pooled analysis"
+    elif row["evidence_table"] == "outcomes" and len(arms) >= 2:
         out["Against the MID"] = "not computable: the arms' SDs are not available"
         out["Optimal information size"] = "not computable without an SD"
     elif len(arms) <= 1 and row["evidence_table"] == "outcomes":

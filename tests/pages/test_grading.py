@@ -96,3 +96,15 @@ def test_randomised_evidence_is_not_rated_up(tmp_path: Path):
 @pytest.mark.parametrize("value,cell", [("not_serious", "no concern"), ("serious", "−1"), ("very_serious", "−2"), ("large", "+1"), ("not_applicable", "n/a"), ("strongly_suspected", "−2")])
 def test_domain_cells(value, cell):
     assert grading.domain_cell(value) == cell
+
+
+def test_computed_inputs_of_a_count_with_a_comparison_group_are_not_those_of_a_harm():
+    """The pooled responder rating (several trials, ketamine against placebo, midazolam or an active drug)
+    had been told "not applicable to this harm outcome" because its rows have more than two arms."""
+    from analysis.data import load_table
+
+    rated = load_table("certainty_ratings")
+    row = rated[rated["rating_id"] == "all_rct_responders_infusion"].iloc[0]
+    out = grading.computed_inputs(row, load_table("outcomes"), load_table("adverse_events"), load_table("studies"))
+    assert "harm" not in out["Against the MID"] and out["Against the MID"].startswith("not applicable: a count of patients")
+    assert out["Optimal information size"].startswith(f"{grading.OIS_EVENTS} events")
