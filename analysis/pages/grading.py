@@ -154,8 +154,21 @@ def _participants(row: pd.Series, rows: pd.DataFrame, studies: pd.DataFrame) -> 
     return None
 
 
-def computed_inputs(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.DataFrame, studies: pd.DataFrame) -> dict[str, str]:
-    """What can be computed for a rating, to show beside the recorded judgements."""
+def computed_inputs(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.DataFrame, studies: pd.DataFrame,
+                    synthesis: dict[str, tuple[int, int | None]] | None = None) -> dict[str, str]:
+    """What can be computed for a rating, to show beside the recorded judgements. ``synthesis`` gives, by rating_id,
+    the trials and patient-periods of the outcomes the synthesis computes across trials (patient-periods None where
+    it counts each trial's direction of effect), as the Summary of Findings shows them."""
+    if synthesis and row["rating_id"] in synthesis:
+        k, periods = synthesis[row["rating_id"]]
+        if periods is None:
+            return {"Studies": str(k), "Participants": "not counted: each trial gives the direction of its effect",
+                    "Heterogeneity": "not estimable: directions of effect, not sizes", "Against the MID": "not applicable: directions of effect, not sizes",
+                    "Optimal information size": "not applicable: no pooled estimate"}
+        out = computed_inputs(row, outcomes, adverse_events, studies)
+        out.update({"Studies": str(k), "Participants": f"{periods} patient-periods",
+                    "Heterogeneity": "see the pooled analysis" if k >= 2 else out["Heterogeneity"]})
+        return out
     if row["evidence_table"] == "none":
         return {"Studies": "0", "Participants": "0", "Heterogeneity": "no studies", "Against the MID": "no studies", "Optimal information size": "no studies"}
     rows = evidence_rows(row, outcomes, adverse_events)

@@ -24,6 +24,8 @@ class Findings:
     sof: pd.DataFrame = field(default_factory=pd.DataFrame)
     # by rating_id of the certainty ratings: (with comparator, with ketamine, relative effect, participants (studies))
     effects: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # by rating_id of the outcomes the synthesis computes: (trials, patient-periods; None for directions of effect)
+    counts: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     # GRADE domains computed from the pooled analysis, by rating_id (applied to the certainty ratings)
     computed: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
@@ -155,4 +157,5 @@ def findings(data_dir: str | None = None) -> Findings:
         who = f"{n.rstrip(')')} patient-periods ({k})" if n else f"not applicable ({k})"
         f.effects[names[row["Outcome"]]] = (row["Risk with placebo or active placebo"] or "not pooled", row["Risk with ketamine"] or "not pooled",
                                              row["Relative effect (95% CI)"], who)
+        f.counts[names[row["Outcome"]]] = (int(k), int(n.rstrip(")")) if n else None)
     return f

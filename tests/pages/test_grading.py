@@ -108,3 +108,23 @@ def test_computed_inputs_of_a_count_with_a_comparison_group_are_not_those_of_a_h
     out = grading.computed_inputs(row, load_table("outcomes"), load_table("adverse_events"), load_table("studies"))
     assert "harm" not in out["Against the MID"] and out["Against the MID"].startswith("not applicable: a count of patients")
     assert out["Optimal information size"].startswith(f"{grading.OIS_EVENTS} events")
+
+
+def test_computed_inputs_of_the_synthesis_outcomes_count_their_trials():
+    """The direction-of-effect ratings have no single evidence table (evidence_table 'none'): their trials come from the
+    synthesis, as in the Summary of Findings, and must not read '0 studies' beside a summary that counts them."""
+    from analysis.data import load_table
+    from analysis.pages import summary
+
+    found = summary.findings()
+    rated = load_table("certainty_ratings").set_index("rating_id", drop=False)
+    args = (load_table("outcomes"), load_table("adverse_events"), load_table("studies"), found.counts)
+    direction = grading.computed_inputs(rated.loc["all_rct_pain_direction"], *args)
+    k = found.counts["all_rct_pain_direction"][0]
+    assert k > 0 and direction["Studies"] == str(k) and "no studies" not in direction.values()
+    sof = found.sof.set_index("Outcome").loc["Pain, direction of effect in every trial", "Trials (patient-periods)"]
+    assert sof == str(k)
+    pooled = grading.computed_inputs(rated.loc["all_rct_responders_infusion"], *args)
+    k, periods = found.counts["all_rct_responders_infusion"]
+    assert found.sof.set_index("Outcome").iloc[0]["Trials (patient-periods)"] == f"{k} ({periods})"
+    assert (pooled["Studies"], pooled["Participants"]) == (str(k), f"{periods} patient-periods")
