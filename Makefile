@@ -1,6 +1,6 @@
 # Ketamine for Chronic Pain: the two commands of the README, and a few helpers.
 #   make book   create .venv if it is missing or older than the lock, build _build/html and the whole-book PDF
-#   make test   the same environment plus what the tests need, then lint and types, then every test
+#   make test   the same environment plus what the tests need, then lint and types, then every test (on 2 processes)
 #   make lint   ruff (lint) and mypy (types) over the package, tests and tools; config in pyproject.toml
 #   make clean  remove the build and its caches (keeps .venv)
 SHELL := /bin/bash
@@ -54,8 +54,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks tools
 	$(BIN)/mypy
 
+# The tests run on TEST_WORKERS processes (pytest-xdist), each taking one test file at a time, so that a
+# file's shared build (the site of tests/site/test_site.py) is made once; TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= 2
 test: lint $(STAMP) $(CHROMIUM) $(AXE)
-	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 clean:
 	rm -rf _build
