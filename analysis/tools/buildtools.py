@@ -302,6 +302,13 @@ def public_repository(url: object) -> str:
     return "" if not text or text.lower() == PLACEHOLDER_REPOSITORY.lower() else text
 
 
+def version_span(version: str) -> str:
+    """The data version as pages show it ({{ data_version }}): an element the page writer can find."""
+    from html import escape
+
+    return f'<span class="review-data-version">{escape(version)}</span>'
+
+
 def footer_html(repository: str, version: str, date: str) -> str:
     """The line at the foot of every page (printed too): the data version and date, the repository (or that it
     has no public address yet), not medical advice."""
@@ -329,8 +336,14 @@ def _on_config_inited(app: Any, config: Any) -> None:
     substitutions.setdefault("repository_url", f"[{repository}]({repository})" if repository else "(no public address yet)")
     # The data version as readers should cite it, computed once per build (it compares every data file with the
     # release it names): a page shows it as {{ data_version }}, and executes again only when its own inputs change.
-    substitutions["data_version"] = version
+    # The substitution (a configuration value: a change makes Sphinx read every page again) holds the released
+    # version only, which changes with a release; " with changes not yet released" is added as each page is written
+    # (_on_html_page_context), and every page is written again when it appears or goes, as the footer changed.
+    from analysis.pages.changes import UNRELEASED
+
+    substitutions["data_version"] = version_span(version.removesuffix(f" {UNRELEASED}"))
     config.myst_substitutions = substitutions
+    app.ketamine_review_data_version = version
     # python -m analysis build --pdf prints the whole book after this run: the pages link the PDF (never otherwise:
     # no link to a file that is not there). A change rewrites every page (the value is registered as "html").
     from analysis.tools.book_pdf import LINK_ENV
@@ -735,7 +748,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
         # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
-        version = str((getattr(app.config, "myst_substitutions", None) or {}).get("data_version") or data_label(root)[0])
+        version = str(getattr(app, "ketamine_review_data_version", "") or data_label(root)[0])
         (target / "index.html").write_text(
             _data_index_html(files + [target / "results.json"], descriptor, version, f"../{PDF_NAME}" if book_pdf else ""), encoding="utf-8"
         )
@@ -755,6 +768,12 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
     twice: an error in every page's console); with thebe switched off in the launch
     buttons the book needs none of it.
     """
+    from analysis.pages.changes import UNRELEASED
+
+    version = str(getattr(app, "ketamine_review_data_version", "") or "")
+    released = version.removesuffix(f" {UNRELEASED}")
+    if version != released and "body" in context:  # the data differ from their release: say so where a page names it
+        context["body"] = context["body"].replace(version_span(released), version_span(version))
     thebe_on = bool((app.config.html_theme_options or {}).get("launch_buttons", {}).get("thebe"))
     scripts, seen = [], set()
     for js in context.get("script_files", []):

@@ -57,3 +57,20 @@ def test_results_json_is_computed_again_only_when_an_input_changed(root: Path, m
 
     # a file of the code the results import counts as an input too
     assert any(p.name == "synthesis.py" for p in code_files(buildtools.RESULTS_CODE))
+
+
+def test_pages_say_when_the_data_differ_from_their_release():
+    """{{ data_version }} holds the released version (a configuration value: changing it would make Sphinx read every
+    page again); the words for unreleased changes are added as each page is written."""
+    from types import SimpleNamespace
+
+    body = f"<p>This build uses data version {buildtools.version_span('0.2.1')}.</p>"
+    app = SimpleNamespace(config=SimpleNamespace(html_theme_options={}, review_description=""),
+                          ketamine_review_data_version="0.2.1 with changes not yet released")
+    context = {"body": body}
+    buildtools._on_html_page_context(app, "book/intro", "page.html", context, None)
+    assert context["body"] == f"<p>This build uses data version {buildtools.version_span('0.2.1 with changes not yet released')}.</p>"
+    app.ketamine_review_data_version = "0.2.1"
+    context = {"body": body}
+    buildtools._on_html_page_context(app, "book/intro", "page.html", context, None)
+    assert context["body"] == body
