@@ -128,34 +128,42 @@ def findings(data_dir: str | None = None) -> Findings:
 
     md = reviews[[panel_of(m, s) == "MD" for m, s in zip(reviews["measure"], reviews["scale"])]]
     t["review_md"] = f"{md['estimate'].min():+.1f} to {md['estimate'].max():+.1f} points on a 0–10 scale" if len(md) else "not available"
-    # Summary of findings: one row per main outcome, computed from the synthesis.
-    rows = []
+    # Summary of findings: one row per main outcome, computed from the synthesis, by rating_id of the certainty
+    # ratings; each with its trials and patient-periods (None where each trial gives only a direction of effect).
+    def trials(rating: str) -> str:
+        k, periods = f.counts[rating]
+        return f"{k} ({periods})" if periods is not None else f"{k}"
+
+    rows: dict[str, dict[str, str]] = {}
     if main.mh_rr is not None:
         used = main.used
         r2 = used["e2"].sum() / used["n2"].sum()
         rr = np.exp([main.mh_rr.estimate, main.mh_rr.ci_low, main.mh_rr.ci_high])
-        rows.append({"Outcome": "At least 50% pain relief, during or just after the infusion",
-                     "Risk with placebo or active placebo": f"{1000 * r2:.0f} per 1000",
-                     "Risk with ketamine": f"{1000 * r2 * rr[0]:.0f} per 1000 ({1000 * r2 * rr[1]:.0f} to {1000 * min(1.0, r2 * rr[2]):.0f})",
-                     "Relative effect (95% CI)": f"RR {rr[0]:.2f} ({rr[1]:.2f} to {rr[2]:.2f})",
-                     "Trials (patient-periods)": f"{main.k} ({int(used['n1'].sum() + used['n2'].sum())})",
-                     "Certainty": certainty("all_rct_responders_infusion"),
-                     "Comments": "Crossover periods analysed as parallel groups; risk of bias judged from abstracts; relief measured within hours."})
-    rows.append({"Outcome": "Pain, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
-                 "Relative effect (95% CI)": f"{pain.favour} of {pain.favour + pain.against} favour ketamine (sign test p = {pain.p:.2g})" if pain.favour + pain.against else "no direction stated",
-                 "Trials (patient-periods)": f"{pain.favour + pain.against + pain.no_direction}", "Certainty": certainty("all_rct_pain_direction"),
-                 "Comments": f"{counted(pain.no_direction, 'trial')} stated no difference or no clear direction; sizes of effect not combined."})
-    rows.append({"Outcome": "Harms, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
-                 "Relative effect (95% CI)": f"{harms.against} of {harms.favour + harms.against} report more harms with ketamine" if harms.favour + harms.against else "no direction stated",
-                 "Trials (patient-periods)": f"{harms.favour + harms.against + harms.no_direction}", "Certainty": certainty("all_rct_harms_direction"),
-                 "Comments": "Psychotomimetic effects, sedation and nausea; small trials cannot detect rare or long-term harms."})
-    f.sof = pd.DataFrame(rows)
-    names = {"At least 50% pain relief, during or just after the infusion": "all_rct_responders_infusion",
-             "Pain, direction of effect in every trial": "all_rct_pain_direction", "Harms, direction of effect in every trial": "all_rct_harms_direction"}
-    for row in rows:
-        k, _, n = row["Trials (patient-periods)"].partition(" (")
-        who = f"{n.rstrip(')')} patient-periods ({k})" if n else f"not applicable ({k})"
-        f.effects[names[row["Outcome"]]] = (row["Risk with placebo or active placebo"] or "not pooled", row["Risk with ketamine"] or "not pooled",
-                                             row["Relative effect (95% CI)"], who)
-        f.counts[names[row["Outcome"]]] = (int(k), int(n.rstrip(")")) if n else None)
+        f.counts["all_rct_responders_infusion"] = (main.k, int(used["n1"].sum() + used["n2"].sum()))
+        rows["all_rct_responders_infusion"] = {
+            "Outcome": "At least 50% pain relief, during or just after the infusion",
+            "Risk with placebo or active placebo": f"{1000 * r2:.0f} per 1000",
+            "Risk with ketamine": f"{1000 * r2 * rr[0]:.0f} per 1000 ({1000 * r2 * rr[1]:.0f} to {1000 * min(1.0, r2 * rr[2]):.0f})",
+            "Relative effect (95% CI)": f"RR {rr[0]:.2f} ({rr[1]:.2f} to {rr[2]:.2f})",
+            "Trials (patient-periods)": trials("all_rct_responders_infusion"),
+            "Certainty": certainty("all_rct_responders_infusion"),
+            "Comments": "Crossover periods analysed as parallel groups; risk of bias judged from abstracts; relief measured within hours."}
+    f.counts["all_rct_pain_direction"] = (pain.favour + pain.against + pain.no_direction, None)
+    rows["all_rct_pain_direction"] = {
+        "Outcome": "Pain, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
+        "Relative effect (95% CI)": f"{pain.favour} of {pain.favour + pain.against} favour ketamine (sign test p = {pain.p:.2g})" if pain.favour + pain.against else "no direction stated",
+        "Trials (patient-periods)": trials("all_rct_pain_direction"), "Certainty": certainty("all_rct_pain_direction"),
+        "Comments": f"{counted(pain.no_direction, 'trial')} stated no difference or no clear direction; sizes of effect not combined."}
+    f.counts["all_rct_harms_direction"] = (harms.favour + harms.against + harms.no_direction, None)
+    rows["all_rct_harms_direction"] = {
+        "Outcome": "Harms, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
+        "Relative effect (95% CI)": f"{harms.against} of {harms.favour + harms.against} report more harms with ketamine" if harms.favour + harms.against else "no direction stated",
+        "Trials (patient-periods)": trials("all_rct_harms_direction"), "Certainty": certainty("all_rct_harms_direction"),
+        "Comments": "Psychotomimetic effects, sedation and nausea; small trials cannot detect rare or long-term harms."}
+    f.sof = pd.DataFrame(list(rows.values()))
+    for rating, row in rows.items():
+        k, periods = f.counts[rating]
+        who = f"{periods} patient-periods ({k})" if periods is not None else f"not applicable ({k})"
+        f.effects[rating] = (row["Risk with placebo or active placebo"] or "not pooled", row["Risk with ketamine"] or "not pooled",
+                             row["Relative effect (95% CI)"], who)
     return f

@@ -341,9 +341,10 @@ def _on_config_inited(app: Any, config: Any) -> None:
     # (_on_html_page_context), and every page is written again when it appears or goes, as the footer changed.
     from analysis.pages.changes import UNRELEASED
 
-    substitutions["data_version"] = version_span(version.removesuffix(f" {UNRELEASED}"))
+    released = version.removesuffix(f" {UNRELEASED}")
+    substitutions["data_version"] = version_span(released)
     config.myst_substitutions = substitutions
-    app.ketamine_review_data_version = version
+    app.ketamine_review_data_version = (version, released)  # read by _on_html_page_context and the data page
     # python -m analysis build --pdf prints the whole book after this run: the pages link the PDF (never otherwise:
     # no link to a file that is not there). A change rewrites every page (the value is registered as "html").
     from analysis.tools.book_pdf import LINK_ENV
@@ -748,7 +749,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
         # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
-        version = str(getattr(app, "ketamine_review_data_version", "") or data_label(root)[0])
+        version = getattr(app, "ketamine_review_data_version", (data_label(root)[0],))[0]
         (target / "index.html").write_text(
             _data_index_html(files + [target / "results.json"], descriptor, version, f"../{PDF_NAME}" if book_pdf else ""), encoding="utf-8"
         )
@@ -768,10 +769,7 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
     twice: an error in every page's console); with thebe switched off in the launch
     buttons the book needs none of it.
     """
-    from analysis.pages.changes import UNRELEASED
-
-    version = str(getattr(app, "ketamine_review_data_version", "") or "")
-    released = version.removesuffix(f" {UNRELEASED}")
+    version, released = getattr(app, "ketamine_review_data_version", ("", ""))
     if version != released and "body" in context:  # the data differ from their release: say so where a page names it
         context["body"] = context["body"].replace(version_span(released), version_span(version))
     thebe_on = bool((app.config.html_theme_options or {}).get("launch_buttons", {}).get("thebe"))

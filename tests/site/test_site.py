@@ -40,7 +40,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from build_helpers import add_fictitious_trials, limit_toc
+from build_helpers import add_fictitious_trials, limit_toc, rewrite_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
@@ -84,30 +84,21 @@ def prepare_copy(target: Path) -> Path:
     placeholder = "  url: https://github.com/OWNER/REPOSITORY\n"
     assert placeholder in text, "repository.url of _config.yml is no longer the placeholder: test the published address itself"
     config.write_text(text.replace(placeholder, f"  url: {PUBLISHED_REPOSITORY}\n"), encoding="utf-8")
-    studies = target / "data" / "studies.csv"
-    lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\r\n").split(",")
-    assert "title" in header, "data/studies.csv has no title column"
-    # Rewrite the first data row's title field (no quoting needed: the title has no comma).
-    import csv
-    import io
+    def inject_script(rows: list[list[str]]) -> None:  # the first study's title
+        assert "title" in rows[0], "data/studies.csv has no title column"
+        column = rows[0].index("title")
+        rows[1][column] = f"{INJECTED} {rows[1][column]}"
 
-    rows = list(csv.reader(io.StringIO("".join(lines))))
-    rows[1][header.index("title")] = f"{INJECTED} {rows[1][header.index('title')]}"
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    studies.write_text(out.getvalue(), encoding="utf-8")
+    rewrite_csv(target / "data" / "studies.csv", inject_script)
     # The other places where a page once rendered data as Markdown or HTML (issue 14): an element that
     # runs script when shown, in the first row of each (the page must show it as text).
     for table, fields in HOSTILE_FIELDS.items():
-        path = target / "data" / f"{table}.csv"
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        for field in fields:
-            column = rows[0].index(field)
-            rows[1][column] = f"{rows[1][column]} {HOSTILE}".strip()
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(rows)
-        path.write_text(out.getvalue(), encoding="utf-8")
+        def inject_element(rows: list[list[str]], fields: tuple[str, ...] = fields) -> None:
+            for field in fields:
+                column = rows[0].index(field)
+                rows[1][column] = f"{rows[1][column]} {HOSTILE}".strip()
+
+        rewrite_csv(target / "data" / f"{table}.csv", inject_element)
     import json
 
     descriptor_path = target / "data" / "datapackage.json"

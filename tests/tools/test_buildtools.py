@@ -66,11 +66,11 @@ def test_pages_say_when_the_data_differ_from_their_release():
 
     body = f"<p>This build uses data version {buildtools.version_span('0.2.1')}.</p>"
     app = SimpleNamespace(config=SimpleNamespace(html_theme_options={}, review_description=""),
-                          ketamine_review_data_version="0.2.1 with changes not yet released")
+                          ketamine_review_data_version=("0.2.1 with changes not yet released", "0.2.1"))
     context = {"body": body}
     buildtools._on_html_page_context(app, "book/intro", "page.html", context, None)
     assert context["body"] == f"<p>This build uses data version {buildtools.version_span('0.2.1 with changes not yet released')}.</p>"
-    app.ketamine_review_data_version = "0.2.1"
+    app.ketamine_review_data_version = ("0.2.1", "0.2.1")
     context = {"body": body}
     buildtools._on_html_page_context(app, "book/intro", "page.html", context, None)
     assert context["body"] == body
