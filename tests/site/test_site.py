@@ -171,12 +171,17 @@ def pages(site: Path) -> list[str]:
 class Visit:
     """A page opened in the browser, with everything that went wrong while loading it."""
 
-    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None, settle: bool = True, wait: bool = True):
+    def __init__(self, browser, server: str, path: str, viewport: dict[str, int] | None = None, settle: bool = True, wait: bool = True,
+                 context=None):
         """``settle=False`` waits for the load event and typesetting only, not for the network to fall idle
         (enough to measure the layout; the desktop visits settle fully to catch late errors).
-        ``wait=False`` only starts loading the page; :meth:`finish` waits for it."""
-        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        ``wait=False`` only starts loading the page; :meth:`finish` waits for it.
+        ``context``: open the page in this browser context (shared by the caller, who closes it), not a new one of its own."""
+        self.own_context = context is None
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}) if context is None else context
         self.page = self.context.new_page()
+        if context is not None and viewport is not None:
+            self.page.set_viewport_size(viewport)
         self.problems: list[str] = []
         self.dialogs: list[str] = []
         origin = server.rstrip("/")
@@ -217,26 +222,30 @@ class Visit:
         self.page.wait_for_function(
             "() => !window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise"
             " || window.__mjDone === true || (window.MathJax.startup.promise.then(() => { window.__mjDone = true; }), false)",
-            timeout=30000,
+            timeout=30000, polling=100,
         )
         if settle:
             self.page.wait_for_load_state("networkidle")
 
     def close(self) -> None:
-        self.context.close()
+        if self.own_context:
+            self.context.close()
+        else:
+            self.page.close()
 
 
 @pytest.fixture(scope="module")
 def visits(browser, server: str, site: Path):
     """Every page opened once at desktop size; the Visit objects stay open for the tests."""
     # Pages load side by side: waiting for each page's network to fall idle in turn would leave the
-    # machine idle for about half a second per page.
-    opened = {path: Visit(browser, server, path, wait=False) for path in pages(site)}
+    # machine idle for about half a second per page. They share one browser context (its cache holds the
+    # theme's scripts and styles once): a context of each page's own took about 0.8 s a page to open.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = {path: Visit(browser, server, path, wait=False, context=context) for path in pages(site)}
     for visit in opened.values():
         visit.finish()
     yield opened
-    for visit in opened.values():
-        visit.close()
+    context.close()
 
 
 # --------------------------------------------------------------------------
@@ -395,8 +404,9 @@ NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnima
 
 def tables_at(visit: Visit, viewport: dict[str, int]) -> list[dict]:
     """The page's tables measured at ``viewport`` (the page is resized; the caller restores it)."""
+    visit.page.bring_to_front()  # (see set_mode)
     visit.page.set_viewport_size(viewport)
-    visit.page.wait_for_function(f"() => window.innerWidth === {viewport['width']}")
+    visit.page.wait_for_function(f"() => window.innerWidth === {viewport['width']}", polling=100)
     visit.page.evaluate(NEXT_FRAME)  # the resize and ResizeObserver handlers of table-scroll.js have run
     return visit.page.evaluate(TABLES_JS)
 
@@ -553,28 +563,48 @@ AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Dark mode changes colours only: its runs check the rules about colour.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-# The colour rules are by far the slowest part of axe (about 25 ms per text element: a long table's
-# rows took a minute on the search log's page). Rows of a table whose every element has the same
-# computed colours, fonts and structure as an earlier row of the same table, and text in the same
-# elements, have the same contrast; they are marked and left out of the colour rules only (every other
-# rule sees every row). A row that differs in any of these is checked
-# (test_axe_still_finds_a_low_contrast_cell_deep_in_a_long_table).
-MARK_REPEATED_ROWS = """() => {
-    const props = ['color', 'background-color', 'background-image', 'font-size', 'font-weight', 'font-family', 'opacity',
-                   'visibility', 'text-shadow', 'mix-blend-mode', 'filter', 'text-decoration-line'];
-    const signature = row => [row, ...row.querySelectorAll('*')].map(e => {
-        const style = getComputedStyle(e);
-        const text = Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
-        return e.tagName + (text ? '+' : '-') + e.childElementCount + props.map(p => style.getPropertyValue(p)).join('|');
-    }).join(';');
+# The colour rules are by far the slowest part of axe (about 25 ms per text element: a long table's rows took a
+# minute on the search log's page). Two pieces of text have the same contrast when their own colours and fonts
+# are the same and so are the colours and backgrounds of every element around them, up to the page: the same
+# colour over the same stack of backgrounds. Text whose own style and whose ancestors' (tag, colour, background
+# colour and image, opacity, filter, blending, positioning; for a link, whether text surrounds it) match text met
+# earlier in the page is marked, whole subtrees at a time, and left out of the colour rules only (every other rule
+# sees everything); the first of each kind is always checked. Hidden text (never checked by axe) marks nothing as
+# met. What this cannot see is text lying over a box that is not its ancestor (an element positioned over it):
+# the book's pages place none, apart from the scrolling tables' shadows, which FLATTEN_SCROLL_SHADOWS paints on
+# their own box. Tests: test_axe_still_finds_a_low_contrast_cell_deep_in_a_long_table and
+# test_axe_still_finds_a_faint_link_or_paragraph_among_many.
+MARK_REPEATED_TEXT = """() => {
+    const AROUND = ['color', 'background-color', 'background-image', 'opacity', 'filter', 'mix-blend-mode', 'backdrop-filter',
+                    'position', 'z-index'];
+    const OWN = ['font-size', 'font-weight', 'font-family', 'font-style', 'text-shadow', 'visibility', 'text-decoration-line',
+                 'text-decoration-color', 'text-decoration-style', 'text-decoration-thickness', 'clip', 'clip-path',
+                 'overflow-x', 'overflow-y', 'display', '-webkit-text-stroke-width', '-webkit-text-stroke-color'];
+    const ids = new Map();
+    const intern = text => { let id = ids.get(text); if (id === undefined) { id = ids.size; ids.set(text, id); } return id; };
+    const ownText = e => Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const met = new Set();
     document.querySelectorAll('[data-axe-repeat]').forEach(e => e.removeAttribute('data-axe-repeat'));
-    for (const body of document.querySelectorAll('tbody')) {
-        const seen = new Set();
-        for (const row of body.rows) {
-            const key = signature(row);
-            if (seen.has(key)) row.setAttribute('data-axe-repeat', ''); else seen.add(key);
+    // Returns whether the element and everything in it has been met before (so axe need not check it).
+    const visit = (e, around) => {
+        const style = getComputedStyle(e);
+        if (style.display === 'none') return true;
+        const inText = e.tagName === 'A' && e.parentElement && ownText(e.parentElement) ? 'in-text' : '';
+        const here = intern(around + '>' + e.tagName + inText + AROUND.map(p => style.getPropertyValue(p)).join('|'));
+        let repeat = true;
+        if (ownText(e) && style.visibility === 'visible' && e.getClientRects().length > 0) {
+            const box = e.getBoundingClientRect();
+            const key = here + '#' + OWN.map(p => style.getPropertyValue(p)).join('|') + (box.width > 1 && box.height > 1 ? '' : 'tiny');
+            if (!met.has(key)) { met.add(key); repeat = false; }
         }
-    }
+        const children = Array.from(e.children).map(child => [child, visit(child, here)]);
+        if (children.some(([, seen]) => !seen)) repeat = false;
+        if (!repeat) {
+            for (const [child, seen] of children) if (seen && child.textContent.trim()) child.setAttribute('data-axe-repeat', '');
+        }
+        return repeat;
+    };
+    visit(document.body, '');
 }"""
 # A table wider than its box has shadows on its scrolling edges (theme/static/table-scroll.js): gradients,
 # under which axe cannot tell a colour and reports nothing. For the colour rules each such box is painted
@@ -600,7 +630,7 @@ START_AXE = """([source, tags, colourRules, colourOnly]) => {
     const report = r => r.violations.map(v => ({id: v.id, help: v.help,
         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' -- ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200))}));
     (async () => { try {
-        (""" + MARK_REPEATED_ROWS + """)();
+        (""" + MARK_REPEATED_TEXT + """)();
         const flattened = (""" + FLATTEN_SCROLL_SHADOWS + """)();
         let found;
         try {
@@ -632,8 +662,12 @@ SETTLED = """() => {
 
 
 def set_mode(page, width: int, scheme: str) -> None:
+    """``page`` at ``width`` px in the light or dark ``scheme``, laid out and painted. The pages open side by side
+    share one window, where only the page in front draws frames (a frame elsewhere waits about 2 s): it is brought
+    to the front first."""
+    page.bring_to_front()
     page.set_viewport_size({"width": width, "height": 844 if width < 1000 else 900})
-    page.wait_for_function(f"() => window.innerWidth === {width}")
+    page.wait_for_function(f"() => window.innerWidth === {width}", polling=100)
     page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{scheme}'; document.documentElement.dataset.mode = '{scheme}'; }}")
     page.evaluate(SETTLED)
 
@@ -656,7 +690,7 @@ def test_no_accessibility_violation_on_any_page_in_four_modes(visits):
             for visit in visits.values():
                 visit.page.evaluate(START_AXE, [source, WCAG_TAGS, COLOUR_RULES, colour_only])
             for path, visit in visits.items():
-                visit.page.wait_for_function("() => window.__axeResult !== null", timeout=180000)
+                visit.page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
                 for violation in visit.page.evaluate("() => window.__axeResult"):
                     found.append(f"{path} at {width} px, {scheme}: {violation['id']} ({violation['help']}): " + "; ".join(violation["nodes"]))
     finally:
@@ -666,7 +700,7 @@ def test_no_accessibility_violation_on_any_page_in_four_modes(visits):
 
 
 def test_axe_still_finds_a_low_contrast_cell_deep_in_a_long_table(visits):
-    """Rows like an earlier row are left out of the colour rules (MARK_REPEATED_ROWS): a cell deep in the
+    """Rows like an earlier row are left out of the colour rules (MARK_REPEATED_TEXT): a cell deep in the
     longest table that differs from its neighbours only in a faint colour must still be found, at phone
     width, where the table scrolls in its box under edge shadows (FLATTEN_SCROLL_SHADOWS)."""
     page = visits["book/search-log.html"].page
@@ -682,14 +716,43 @@ def test_axe_still_finds_a_low_contrast_cell_deep_in_a_long_table(visits):
     page.evaluate(mark, "#cfcfcf")
     try:
         page.evaluate(START_AXE, [AXE.read_text(encoding="utf-8"), WCAG_TAGS, COLOUR_RULES, True])
-        page.wait_for_function("() => window.__axeResult !== null", timeout=180000)
+        page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
         found = page.evaluate("() => window.__axeResult")
         repeated = page.evaluate("() => document.querySelectorAll('[data-axe-repeat]').length")
     finally:
         page.evaluate(mark, "")
         set_mode(page, 1280, "light")
-    assert repeated > 50, "no repeated rows were left out: the colour check is as slow as before"
     assert any(v["id"] == "color-contrast" and any("faint-cell" in n for n in v["nodes"]) for v in found), found
+    assert repeated > 50, "no repeated rows were left out: the colour check is as slow as before"
+
+
+def test_axe_still_finds_a_faint_link_or_paragraph_among_many(visits):
+    """Text like text met earlier in the page is left out of the colour rules (MARK_REPEATED_TEXT): a paragraph in
+    the middle of the page with the most paragraphs, and a link in another, each differing from their neighbours
+    only in a faint colour, must still be found, in dark mode."""
+    page = visits["book/methods.html"].page
+    mark = """(colour) => {
+        const paragraphs = Array.from(document.querySelectorAll('article p')).filter(p => p.querySelector('a') && p.textContent.length > 80);
+        const middle = Math.floor(paragraphs.length / 2);
+        const paragraph = paragraphs[middle], link = paragraphs[middle + 1].querySelector('a');
+        paragraph.style.color = colour;
+        link.style.color = colour;
+        if (colour) { paragraph.id = 'faint-paragraph'; link.id = 'faint-link'; }
+        else { paragraph.removeAttribute('id'); link.removeAttribute('id'); }
+        return paragraphs.length;
+    }"""
+    set_mode(page, 1400, "dark")
+    paragraphs = page.evaluate(mark, "#4a4a4a")
+    assert paragraphs >= 10, f"the methods page has {paragraphs} paragraphs with links; choose a page with more"
+    try:
+        page.evaluate(START_AXE, [AXE.read_text(encoding="utf-8"), WCAG_TAGS, COLOUR_RULES, True])
+        page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
+        found = page.evaluate("() => window.__axeResult")
+    finally:
+        page.evaluate(mark, "")
+        set_mode(page, 1280, "light")
+    nodes = [n for v in found if v["id"] == "color-contrast" for n in v["nodes"]]
+    assert any("faint-paragraph" in n for n in nodes) and any("faint-link" in n for n in nodes), found
 
 
 # --------------------------------------------------------------------------
@@ -867,18 +930,22 @@ CUT_JS = """(landscape) => {
   return cut; }"""
 
 
-def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: str, site: Path):
+def test_printed_pages_cut_no_table_and_carry_the_data_version(visits):
     """In print (the 'print page' menu item is the browser's print): nothing wider than the text column or clipped (no
     column of a table cut, no line of a text output), no word broken in a table of seven columns or fewer, no heading
     forced onto a new sheet, no table kept whole, and the footer line with the data version printed
-    (theme/static/ketamine-review.css)."""
+    (theme/static/ketamine-review.css). Each open page is narrowed to 720 px and laid out for print, then restored."""
     problems = []
-    for path in pages(site):
+    for path, visit in visits.items():
         if path == f"{FIXTURE_DOC}.html":
             continue
-        visit = Visit(browser, server, path, viewport={"width": 720, "height": 1000}, settle=False)
+        size = visit.page.viewport_size
         try:
+            visit.page.bring_to_front()  # (see set_mode)
+            visit.page.set_viewport_size({"width": 720, "height": 1000})
+            visit.page.wait_for_function("() => window.innerWidth === 720", polling=100)
             visit.page.emulate_media(media="print")
+            visit.page.evaluate(NEXT_FRAME)  # the resize handlers have run
             found = visit.page.evaluate("""() => {
               const art = document.querySelector('article'); if (!art) return null;
               const right = art.getBoundingClientRect().right;
@@ -893,7 +960,8 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(browser, server: 
                       footer: !!footer && footer.offsetParent !== null && /data version/.test(footer.textContent)}; }""")
             cut = visit.page.evaluate(CUT_JS, 0)
         finally:
-            visit.close()
+            visit.page.emulate_media(media="screen")
+            visit.page.set_viewport_size(size)
         if found is None:
             continue
         problems += [f"{path}: a table is cut in print ({text!r})" for text in found["wide"]]
