@@ -54,11 +54,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks tools
 	$(BIN)/mypy
 
-# The tests run on TEST_WORKERS processes (pytest-xdist), each taking one test file at a time, so that a
+# The tests run on TEST_WORKERS processes (pytest-xdist), each taking one test file at a time (in the order of
+# tests/conftest.py, longest first: xdist would otherwise start the files with the most tests), so that a
 # file's shared build (the site of tests/site/test_site.py) is made once; TEST_WORKERS=0 runs them in one.
 TEST_WORKERS ?= 2
 test: lint $(STAMP) $(CHROMIUM) $(AXE)
-	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	KETAMINE_REVIEW_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf _build

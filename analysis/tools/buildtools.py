@@ -317,8 +317,29 @@ def footer_html(repository: str, version: str, date: str) -> str:
     dated = f" of {escape(date)}" if date else ""
     source = (f' Source and data: <a href="{escape(repository, quote=True)}">{escape(repository)}</a>.' if repository
               else f" {UNPUBLISHED_REPOSITORY}")
-    return (f'<p class="review-footer">Ketamine for Chronic Pain, data version {escape(version)}{dated}.{source} '
+    return (f'<p class="review-footer">Ketamine for Chronic Pain, data version {version_span(version)}{dated}.{source} '
             "An evidence review, not medical advice.</p>")
+
+
+VERSION_SPAN = re.compile(r'<span class="review-data-version">[^<]*</span>')
+
+
+def relabel_data_version(out: Path, version: str) -> int:
+    """Show the data version ``version`` wherever a page of the built site ``out`` names it (footer and text:
+    :func:`version_span`); return how many files changed (rewritten only then).
+
+    The configuration holds the released version only (a change to it would make Sphinx write, or read, every
+    page again); whether the data differ from that release is known only now, and every page must say so, those
+    Sphinx wrote in this build and those it kept from an earlier one alike."""
+    shown = version_span(version)
+    changed = 0
+    for path in sorted(out.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        fixed = VERSION_SPAN.sub(lambda _m: shown, text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+            changed += 1
+    return changed
 
 
 def _on_config_inited(app: Any, config: Any) -> None:
@@ -328,7 +349,10 @@ def _on_config_inited(app: Any, config: Any) -> None:
     options = dict(config.html_theme_options or {})
     repository = public_repository(options.get("repository_url"))
     version, date = data_label(Path(app.srcdir))
-    options["extra_footer"] = footer_html(repository, version, date)
+    from analysis.pages.changes import UNRELEASED
+
+    released = version.removesuffix(f" {UNRELEASED}")
+    options["extra_footer"] = footer_html(repository, released, date)  # " with changes not yet released": relabel_data_version
     config.html_theme_options = options
     substitutions = dict(getattr(config, "myst_substitutions", None) or {})
     substitutions.setdefault("repository", f"the repository at [{repository}]({repository})" if repository
@@ -336,15 +360,12 @@ def _on_config_inited(app: Any, config: Any) -> None:
     substitutions.setdefault("repository_url", f"[{repository}]({repository})" if repository else "(no public address yet)")
     # The data version as readers should cite it, computed once per build (it compares every data file with the
     # release it names): a page shows it as {{ data_version }}, and executes again only when its own inputs change.
-    # The substitution (a configuration value: a change makes Sphinx read every page again) holds the released
-    # version only, which changes with a release; " with changes not yet released" is added as each page is written
-    # (_on_html_page_context), and every page is written again when it appears or goes, as the footer changed.
-    from analysis.pages.changes import UNRELEASED
-
-    released = version.removesuffix(f" {UNRELEASED}")
+    # The substitution and the footer (configuration values: a change makes Sphinx read, or write, every page again)
+    # hold the released version only, which changes with a release; " with changes not yet released" is added to
+    # every page of the built site at the end of the build (relabel_data_version, from _on_build_finished).
     substitutions["data_version"] = version_span(released)
     config.myst_substitutions = substitutions
-    app.ketamine_review_data_version = (version, released)  # read by _on_html_page_context and the data page
+    app.ketamine_review_data_version = (version, released)  # read by _on_build_finished and the data page
     # python -m analysis build --pdf prints the whole book after this run: the pages link the PDF (never otherwise:
     # no link to a file that is not there). A change rewrites every page (the value is registered as "html").
     from analysis.tools.book_pdf import LINK_ENV
@@ -760,6 +781,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     from analysis.tools.html_fixes import repair_site
 
     repair_site(out)  # accessibility repairs of the theme's and docutils' HTML (axe-core findings)
+    relabel_data_version(out, getattr(app, "ketamine_review_data_version", (data_label(root)[0],))[0])
 
 
 def _on_html_page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -769,9 +791,6 @@ def _on_html_page_context(app: Any, pagename: str, templatename: str, context: d
     twice: an error in every page's console); with thebe switched off in the launch
     buttons the book needs none of it.
     """
-    version, released = getattr(app, "ketamine_review_data_version", ("", ""))
-    if version != released and "body" in context:  # the data differ from their release: say so where a page names it
-        context["body"] = context["body"].replace(version_span(released), version_span(version))
     thebe_on = bool((app.config.html_theme_options or {}).get("launch_buttons", {}).get("thebe"))
     scripts, seen = [], set()
     for js in context.get("script_files", []):
@@ -871,6 +890,20 @@ def print_execution_reports(build_dir: Path) -> None:
         print(report.read_text(encoding="utf-8", errors="replace"), flush=True)
 
 
+def data_pass_the_validator(root: Path) -> bool:
+    """Validate the data the pages will read (``find_data_dir``) before any page runs; print every problem.
+
+    Each page would stop at its first read of invalid data, after its kernel had started, and only once
+    every page had failed would the build end: this says the same at once, for every problem."""
+    from analysis.data.load import find_data_dir
+    from analysis.data.validate import validate_package
+
+    report = validate_package(find_data_dir(root))
+    for problem in report.problems:
+        print(problem, flush=True)
+    return report.ok
+
+
 def main(root: str | Path = ".", pdf: bool = False) -> int:
     """Build the book in ``root`` into ``root/_build/html``; return the exit code.
 
@@ -890,6 +923,10 @@ def main(root: str | Path = ".", pdf: bool = False) -> int:
     elif pdf:
         env[book_pdf.LINK_ENV] = "1"
     started = time.perf_counter()
+    if not data_pass_the_validator(root):
+        print(f"\nBUILD FAILED (exit 1) after {time.perf_counter() - started:.1f} s: the data do not pass the validator "
+              "(problems above, as FILE:LINE: FIELD: why); nothing was built", flush=True)
+        return 1
     with open(build_dir / "build.log", "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             jupyter_book_command(root), cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -59,18 +59,23 @@ def test_results_json_is_computed_again_only_when_an_input_changed(root: Path, m
     assert any(p.name == "synthesis.py" for p in code_files(buildtools.RESULTS_CODE))
 
 
-def test_pages_say_when_the_data_differ_from_their_release():
-    """{{ data_version }} holds the released version (a configuration value: changing it would make Sphinx read every
-    page again); the words for unreleased changes are added as each page is written."""
-    from types import SimpleNamespace
-
-    body = f"<p>This build uses data version {buildtools.version_span('0.2.1')}.</p>"
-    app = SimpleNamespace(config=SimpleNamespace(html_theme_options={}, review_description=""),
-                          ketamine_review_data_version=("0.2.1 with changes not yet released", "0.2.1"))
-    context = {"body": body}
-    buildtools._on_html_page_context(app, "book/intro", "page.html", context, None)
-    assert context["body"] == f"<p>This build uses data version {buildtools.version_span('0.2.1 with changes not yet released')}.</p>"
-    app.ketamine_review_data_version = ("0.2.1", "0.2.1")
-    context = {"body": body}
-    buildtools._on_html_page_context(app, "book/intro", "page.html", context, None)
-    assert context["body"] == body
+def test_pages_say_when_the_data_differ_from_their_release(tmp_path: Path):
+    """{{ data_version }} and the footer hold the released version (configuration values: changing them would make
+    Sphinx read or write every page again); the words for unreleased changes are added to every built page at the
+    end of the build, to pages written in an earlier build too, and taken away again, rewriting only what changes."""
+    released, unreleased = "0.2.1", "0.2.1 with changes not yet released"
+    footer = buildtools.footer_html("", released, "2026-12-04")
+    pages = {"book/intro.html": f"<p>This build uses data version {buildtools.version_span(released)}.</p>{footer}",
+             "book/kept.html": f"<main>text</main>{footer}", "search.html": "<p>no version here</p>"}
+    for name, text in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert buildtools.relabel_data_version(tmp_path, unreleased) == 2
+    intro = (tmp_path / "book/intro.html").read_text(encoding="utf-8")
+    assert intro == pages["book/intro.html"].replace(f">{released}<", f">{unreleased}<")
+    assert intro.count(f">{unreleased}</span>") == 2  # the text and the footer
+    assert "data version " + buildtools.version_span(unreleased) in (tmp_path / "book/kept.html").read_text(encoding="utf-8")
+    assert (tmp_path / "search.html").read_text(encoding="utf-8") == pages["search.html"]
+    assert buildtools.relabel_data_version(tmp_path, unreleased) == 0  # nothing to change: nothing rewritten
+    assert buildtools.relabel_data_version(tmp_path, released) == 2
+    assert (tmp_path / "book/intro.html").read_text(encoding="utf-8") == pages["book/intro.html"]
