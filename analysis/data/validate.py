@@ -494,9 +494,12 @@ def check_key_text(table: Table) -> list[Problem]:
     """Ids and key fields are written in Unicode NFC and hold no invisible or bidirectional control
     character, so that two keys that look the same are the same."""
     problems: list[Problem] = []
+    names = key_fields(table)
     for row in table.rows:
-        for name in key_fields(table):
+        for name in names:
             text = row.raw.get(name, "")
+            if text.isascii() and text.isprintable():  # (no control, invisible or bidirectional character; NFC already)
+                continue
             hidden = [c for c in text if c in INVISIBLE or c in BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Cf")]
             if hidden:
                 what = ", ".join(dict.fromkeys(f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}" for c in hidden))
@@ -511,6 +514,8 @@ def check_key_text(table: Table) -> list[Problem]:
 def normal_key(text: str) -> str:
     """A key as the duplicate check compares it: NFC, case-folded, invisible and bidirectional characters
     removed, runs of white space made one space."""
+    if text.isascii():  # (NFC already; no invisible or bidirectional character)
+        return " ".join(text.casefold().split())
     text = "".join(c for c in unicodedata.normalize("NFC", text) if c not in INVISIBLE and c not in BIDI_CONTROLS)
     return " ".join(text.casefold().split())
 

@@ -79,3 +79,19 @@ def test_pages_say_when_the_data_differ_from_their_release(tmp_path: Path):
     assert buildtools.relabel_data_version(tmp_path, unreleased) == 0  # nothing to change: nothing rewritten
     assert buildtools.relabel_data_version(tmp_path, released) == 2
     assert (tmp_path / "book/intro.html").read_text(encoding="utf-8") == pages["book/intro.html"]
+
+
+def test_a_module_edited_between_two_builds_of_one_process_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The imports of each module are parsed once per version of its file (kept between calls, within one process):
+    a page's code inputs follow an edit that adds an import."""
+    from analysis.tools import notebooks
+
+    package = tmp_path / "analysis"
+    package.mkdir()
+    for name, text in (("__init__.py", ""), ("a.py", "from analysis.b import f\n"), ("b.py", "def f(): pass\n"), ("c.py", "")):
+        (package / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(notebooks, "PACKAGE_DIR", package)
+    page = "```{code-cell} ipython3\nfrom analysis.a import f\n```\n"
+    assert [p.name for p in notebooks.code_files(page)] == ["__init__.py", "a.py", "b.py"]
+    (package / "a.py").write_text("from analysis.b import f\nimport analysis.c\n", encoding="utf-8")
+    assert [p.name for p in notebooks.code_files(page)] == ["__init__.py", "a.py", "b.py", "c.py"]
