@@ -492,6 +492,14 @@ async def _execute_notebooks(jobs: list[dict[str, Any]], workers: int) -> None:
 
 
 def _on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
+    """Execute, in parallel, the notebooks about to be read whose cached outputs are not fresh; then start computing
+    results.json, collected when the build has finished (:func:`start_results_json`)."""
+    _execute_outdated(app, env, docnames)
+    if getattr(app.builder, "format", None) == "html" and data_files(Path(app.srcdir)):
+        app.ketamine_review_results = start_results_json(Path(app.srcdir), Path(app.outdir).parent / EXEC_DIR)
+
+
+def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
     """Execute, in parallel, the notebooks about to be read whose cached outputs are not fresh."""
     if os.environ.get(DISABLE_ENV) == "1" or getattr(env, "mystnb_config", None) is None:
         return
@@ -692,14 +700,22 @@ def _data_index_html(files: list[Path], descriptor: dict[str, Any] | None = None
 RESULTS_CODE = "from analysis.pages.results import results"
 
 
-def results_json(root: Path, work: Path) -> Path:
-    """``results.json`` (every synthesis of the book), computed again only when its inputs changed.
+# Computes results.json in a process of its own: python -c RESULTS_SCRIPT DATA_DIR OUTPUT_FILE (run in the book's root,
+# so that it imports the book's own package).
+RESULTS_SCRIPT = ("import json, sys; from analysis.pages.results import results; "
+                  "text = json.dumps(results(sys.argv[1]), indent=1, ensure_ascii=False, allow_nan=False); "
+                  "open(sys.argv[2], 'w', encoding='utf-8').write(text)")
+ResultsJob = tuple[subprocess.Popen, dict[str, str], Path]  # the process, the inputs it was started from, its output file
 
-    Its inputs are every data file, the modules of ``analysis`` that the results import, and
-    the environment lock; they are hashed like a page's, and the last file is kept in ``work``
-    with the hashes it was made from (computing it takes seconds; a build with no change
-    should not).
-    """
+
+def start_results_json(root: Path, work: Path) -> ResultsJob | None:
+    """Start computing ``results.json`` (every synthesis of the book) in a process of its own, if its inputs changed
+    since the last one was made (None: the file in ``work`` is up to date); :func:`results_json` collects it.
+
+    Its inputs are every data file, the modules of ``analysis`` that the results import, and the environment lock;
+    they are hashed like a page's (before it reads them), and the last file is kept in ``work`` with the hashes it was
+    made from. Computing it takes about two seconds: the build starts it once the notebooks have run, so that it runs
+    beside Sphinx reading and writing the pages, which keeps one core busy."""
     work.mkdir(parents=True, exist_ok=True)
     cached, manifest_path = work / "results.json", work / "results.inputs.json"
     inputs = fingerprint(sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code_files(RESULTS_CODE) + [root / "requirements.lock"], root)
@@ -708,11 +724,28 @@ def results_json(root: Path, work: Path) -> Path:
     except (FileNotFoundError, ValueError):
         stored = None
     if stored == inputs and cached.is_file():
-        return cached
-    from analysis.pages.results import results
-
+        return None
     manifest_path.unlink(missing_ok=True)
-    cached.write_text(json.dumps(results(root / "data"), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    partial = work / "results.json.partial"
+    process = subprocess.Popen([sys.executable, "-c", RESULTS_SCRIPT, str(root / "data"), str(partial)], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return process, inputs, partial
+
+
+def results_json(root: Path, work: Path, started: ResultsJob | None | str = "not started") -> Path:
+    """``results.json``, computed again only when its inputs changed: by the job ``started`` earlier
+    (:func:`start_results_json`), or now. Raises if computing it failed, with the error."""
+    if isinstance(started, str):
+        started = start_results_json(root, work)
+    cached, manifest_path = work / "results.json", work / "results.inputs.json"
+    if started is None:
+        return cached
+    process, inputs, partial = started
+    _out, err = process.communicate()
+    if process.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"computing the book's results (results.json) failed:\n{err[-4000:]}")
+    partial.replace(cached)
     manifest_path.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
     return cached
 
@@ -747,6 +780,10 @@ def not_found_html(title: str) -> str:
 
 def _on_build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", None) != "html":
+        started = getattr(app, "ketamine_review_results", None)
+        if started is not None:  # the build failed: results.json is not served, and its manifest was removed
+            started[0].kill()
+            started[0].communicate()
         return
     from analysis.tools.book_pdf import PDF_NAME
 
@@ -767,7 +804,8 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         for path in files:
             shutil.copyfile(path, target / path.name)
         # Every synthesis of the book as data (python -m analysis results --json), computed from the same data now.
-        shutil.copyfile(results_json(root, out.parent / EXEC_DIR), target / "results.json")
+        started = getattr(app, "ketamine_review_results", "not started")  # (_on_env_before_read_docs)
+        shutil.copyfile(results_json(root, out.parent / EXEC_DIR, started), target / "results.json")
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
         # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
         version = getattr(app, "ketamine_review_data_version", (data_label(root)[0],))[0]

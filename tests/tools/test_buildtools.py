@@ -23,25 +23,19 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_results_json_is_computed_again_only_when_an_input_changed(root: Path, monkeypatch: pytest.MonkeyPatch):
-    import analysis.pages.results as results_module
+def test_results_json_is_computed_again_only_when_an_input_changed(root: Path):
+    """results.json is computed in a process of its own (the build starts it beside Sphinx's reading and writing) and
+    only when an input changed; the same as the results command prints."""
+    from analysis.pages.results import results
 
-    calls: list[Path] = []
-    real = results_module.results
-
-    def counting(data_dir: Path) -> list[dict]:
-        calls.append(data_dir)
-        return real(data_dir)
-
-    monkeypatch.setattr(results_module, "results", counting)
     work = root / "_build" / buildtools.EXEC_DIR
     first = buildtools.results_json(root, work)
     records = json.loads(first.read_text(encoding="utf-8"))
-    assert records and calls == [root / "data"]
+    assert records == json.loads(json.dumps(results(root / "data")))
     assert any(r["id"].startswith("responders50") for r in records)
 
+    assert buildtools.start_results_json(root, work) is None, "nothing changed, yet the results would be computed again"
     assert buildtools.results_json(root, work).read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
-    assert len(calls) == 1, "nothing changed, yet the results were computed again"
 
     # one responder count fewer in the data: computed again, and different
     outcomes = root / "data" / "outcomes.csv"
@@ -51,9 +45,20 @@ def test_results_json_is_computed_again_only_when_an_input_changed(root: Path, m
     assert len(hit) == 1 and ",5,10," in lines[hit[0]]
     lines[hit[0]] = lines[hit[0]].replace(",5,10,", ",4,10,", 1)
     outcomes.write_text("".join(lines), encoding="utf-8")
-    again = buildtools.results_json(root, work)
-    assert len(calls) == 2
+    started = buildtools.start_results_json(root, work)
+    assert started is not None
+    again = buildtools.results_json(root, work, started)
     assert again.read_text(encoding="utf-8") != json.dumps(records, indent=1, ensure_ascii=False)
+    assert buildtools.start_results_json(root, work) is None
+
+
+def test_a_failure_to_compute_the_results_is_reported_with_its_error(root: Path):
+    (root / "data" / "outcomes.csv").write_text("not,a,valid\nfile\n", encoding="utf-8")
+    work = root / "_build" / buildtools.EXEC_DIR
+    with pytest.raises(RuntimeError, match="results.json") as failure:
+        buildtools.results_json(root, work)
+    assert "outcomes.csv" in str(failure.value)
+    assert not (work / "results.json").exists() and not (work / "results.inputs.json").exists()
 
     # a file of the code the results import counts as an input too
     assert any(p.name == "synthesis.py" for p in code_files(buildtools.RESULTS_CODE))
