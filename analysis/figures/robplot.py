@@ -86,15 +86,18 @@ def traffic_light(rob: pd.DataFrame, studies: pd.DataFrame) -> tuple[Figure, str
         keys = _row_labels(rows, labels)
         cells = {(str(r["study_id"]), str(r["result"]), str(r["domain"])): str(r["judgement"]) for _, r in rows.iterrows()}
         used: list[str] = []
+        dots: dict[str, list[tuple[int, int]]] = {}  # colour -> its cells: one scatter per colour (one per cell took a second a figure)
         for yi, (study, result, _) in enumerate(keys):
             for xi, domain in enumerate(domains):
                 judgement = cells.get((study, result, domain))
                 if judgement is None:
                     continue
                 colour, symbol, _ = STYLE.get(judgement, ("#FFFFFF", "?", judgement))
-                ax.scatter(xi, yi, s=330, color=colour, edgecolors="#333333", linewidths=0.8, zorder=2)
+                dots.setdefault(colour, []).append((xi, yi))
                 ax.text(xi, yi, symbol, ha="center", va="center", fontsize=10, weight="bold", color="#111111", zorder=3)
                 used.append(judgement)
+        for colour, where in dots.items():
+            ax.scatter([x for x, _ in where], [y for _, y in where], s=330, color=colour, edgecolors="#333333", linewidths=0.8, zorder=2)
         ax.set_xticks(range(len(domains)), [plain_label(domain_code(d)) for d in domains], fontsize=9)
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(keys)), [plain_label(k[2]) for k in keys], fontsize=9)
