@@ -28,9 +28,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from analysis.figures.style import OKABE_ITO, plain_label  # noqa: F401 - also selects the headless backend
+from analysis.figures.style import OKABE_ITO, plain_label, plain_log_axis  # noqa: F401 - also selects the headless backend
 from analysis.stats.effects import back_transform
 from analysis.stats.numeric import z_for_level
 from analysis.stats.pooling import PoolResult  # noqa: E402
@@ -157,10 +156,7 @@ def forest_plot(
         ax_plot.plot([plo_, phi_], [y_pi, y_pi], color=OKABE_ITO["bluish_green"], lw=3.0,
                      solid_capstyle="butt", gid="prediction-interval")
     if logx:
-        ax_plot.set_xscale("log")
-        ax_plot.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax_plot.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}"))
-        ax_plot.xaxis.set_minor_formatter(NullFormatter())
+        plain_log_axis(ax_plot)
     xmin = min(lo + [mlo] + ([plo_] if has_pi else []))
     xmax = max(hi + [mhi] + ([phi_] if has_pi else []))
     if null is not None:

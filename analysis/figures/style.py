@@ -3,6 +3,7 @@
 * the headless ``Agg`` backend, set here once (every figure module imports this module first);
 * :data:`OKABE_ITO`, the colour-blind-safe palette of Okabe and Ito (2008), used by every figure;
 * :func:`plain_label`: text from the data as matplotlib shows it literally (never as mathtext);
+* :func:`plain_log_axis`: a logarithmic x axis labelled with plain numbers (0.5, 1, 2), as every ratio is shown;
 * :func:`html_figure`: a matplotlib figure shown in a book page with alt text and a caption
   computed from the data, as SVG (:func:`figure_image`).
 
@@ -28,6 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -52,6 +54,17 @@ def plain_label(text: object) -> str:
     from the data reaches a figure through this function.
     """
     return str(text).replace("$", r"\$")
+
+
+def plain_log_axis(ax: plt.Axes) -> None:
+    """Make the x axis of ``ax`` logarithmic, with ticks at 1, 2 and 5 times powers of ten labelled as plain numbers
+    (0.2, 0.5, 1, 2). matplotlib's own labels are powers of ten written in mathtext ("10⁰"), which readers of ratios
+    do not expect and which needs mathematical fonts that an installation may lack (matplotlib then writes a warning
+    into the page)."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def png_bytes(fig: Figure, dpi: int = 200) -> bytes:

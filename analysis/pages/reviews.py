@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.figures.style import OKABE_ITO, plain_label
+from analysis.figures.style import OKABE_ITO, plain_label, plain_log_axis
 from analysis.text import counted
 
 MEASURE_PANELS = (
@@ -97,7 +97,7 @@ def results_figure(results: pd.DataFrame, studies: pd.DataFrame, ours: list[dict
         if null is not None:
             ax.axvline(null, color="#777777", lw=0.8, ls="--")
         if logx:
-            ax.set_xscale("log")
+            plain_log_axis(ax)
         ax.set_title(plain_label(title), fontsize=8.5, loc="left")
         ax.set_ylim(0.4, len(lines) + 0.6)
         for side in ("top", "right"):

@@ -66,3 +66,28 @@ def test_on_a_narrow_screen_a_figure_is_no_narrower_than_its_smallest_text_needs
         plt.close(fig)
     html = html_figure(chart(), "Bar chart of patients with relief by arm", "Patients with relief, by arm").data
     assert re.search(r'style="max-width:100%;height:auto;--review-figure-min-width:\d+px"', html), html[-300:]
+
+
+def test_every_log_axis_of_the_book_is_labelled_with_plain_numbers():
+    """Ratios are read on a log axis labelled 0.5, 1, 2 (plain_log_axis), never matplotlib's mathtext powers of ten
+    ("10⁰"), which also need fonts an installation may lack (a warning was written into the Reviews page)."""
+    import matplotlib.pyplot as plt
+
+    from analysis.data import load_table
+    from analysis.figures.style import plain_log_axis
+    from analysis.pages.reviews import results_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([0.3, 4.0], [1, 2])
+    plain_log_axis(ax)
+    fig.canvas.draw()
+    shown = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "1" in shown and "0.5" in shown and not any("$" in t for t in shown), shown
+    plt.close(fig)
+
+    fig, _alt = results_figure(load_table("review_results"), load_table("studies"))
+    fig.canvas.draw()
+    logs = [ax for ax in fig.axes if ax.get_xscale() == "log"]
+    labels = [t.get_text() for ax in logs for t in ax.get_xticklabels() if t.get_text()]
+    assert logs and labels and all(float(t) > 0 for t in labels), labels
+    plt.close(fig)
