@@ -128,10 +128,14 @@ def test_failing_cell_fails_the_build_with_its_traceback(book: Path):
 
 
 def test_a_sphinx_warning_fails_the_build(book: Path):
+    """A dangling reference, and a page's code writing to stderr (a library's warning, which would otherwise be
+    shown on the page), each make a warning that fails the build; both are reported."""
     add_page(book, "dangling", "# Dangling\n\nSee {ref}`a-label-that-does-not-exist`.\n")
+    add_page(book, "noisy", "# Noisy\n\n```{code-cell} ipython3\nimport sys\nprint('a library warns here', file=sys.stderr)\n```\n")
     first = build(book)
     assert first.returncode != 0
     assert "a-label-that-does-not-exist" in first.stdout + first.stderr
+    assert re.search(r"book/noisy\.md:\d+: WARNING: stderr was found in the cell outputs", first.stdout), first.stdout[-3000:]
     second = build(book)
     assert second.returncode != 0
 
