@@ -712,23 +712,25 @@ def start_results_json(root: Path, work: Path) -> ResultsJob | None:
     """Start computing ``results.json`` (every synthesis of the book) in a process of its own, if its inputs changed
     since the last one was made (None: the file in ``work`` is up to date); :func:`results_json` collects it.
 
-    Its inputs are every data file, the modules of ``analysis`` that the results import, and the environment lock;
-    they are hashed like a page's (before it reads them), and the last file is kept in ``work`` with the hashes it was
-    made from. Computing it takes about two seconds: the build starts it once the notebooks have run, so that it runs
-    beside Sphinx reading and writing the pages, which keeps one core busy."""
+    Its inputs are the data files the results read (logged as a page's are), the modules of ``analysis`` that the
+    results import, and the environment lock; they are hashed like a page's (before they are read), and the last file
+    is kept in ``work`` with the hashes it was made from. Computing it takes about two seconds: the build starts it
+    once the notebooks have run, so that it runs beside Sphinx reading and writing the pages, which keeps one core busy."""
     work.mkdir(parents=True, exist_ok=True)
     cached, manifest_path = work / "results.json", work / "results.inputs.json"
-    inputs = fingerprint(sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code_files(RESULTS_CODE) + [root / "requirements.lock"], root)
     try:
         stored = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         stored = None
-    if stored == inputs and cached.is_file():
+    code = code_files(RESULTS_CODE) + [root / "requirements.lock"]
+    if isinstance(stored, dict) and cached.is_file() and set(fingerprint(code, root)) <= set(stored) and not changed_inputs(stored, root):
         return None
     manifest_path.unlink(missing_ok=True)
-    partial = work / "results.json.partial"
+    inputs = fingerprint(sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code, root)
+    partial, reads = work / "results.json.partial", work / "results.reads"
+    reads.write_text("", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-c", RESULTS_SCRIPT, str(root / "data"), str(partial)], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               env=dict(os.environ, **{READS_LOG_ENV: str(reads)}), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return process, inputs, partial
 
 
@@ -746,6 +748,9 @@ def results_json(root: Path, work: Path, started: ResultsJob | None | str = "not
         partial.unlink(missing_ok=True)
         raise RuntimeError(f"computing the book's results (results.json) failed:\n{err[-4000:]}")
     partial.replace(cached)
+    read = set(fingerprint([Path(line) for line in (work / "results.reads").read_text(encoding="utf-8").splitlines() if line.strip()], root))
+    if read:  # the data files it did not read are not its inputs (nothing logged: every data file stays one, to be safe)
+        inputs = {k: v for k, v in inputs.items() if k in read or not k.startswith("data/")}
     manifest_path.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
     return cached
 

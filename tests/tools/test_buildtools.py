@@ -35,6 +35,11 @@ def test_results_json_is_computed_again_only_when_an_input_changed(root: Path):
     assert any(r["id"].startswith("responders50") for r in records)
 
     assert buildtools.start_results_json(root, work) is None, "nothing changed, yet the results would be computed again"
+    # a data file the results do not read (the PRISMA checklist) is not among their inputs
+    checklist = root / "data" / "prisma_checklist.csv"
+    checklist.write_bytes(checklist.read_bytes().replace(b"\n", b"\r\n"))
+    assert buildtools.start_results_json(root, work) is None, "a file the results do not read made them be computed again"
+    assert "data/outcomes.csv" in json.loads((work / "results.inputs.json").read_text(encoding="utf-8"))
     assert buildtools.results_json(root, work).read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
     # one responder count fewer in the data: computed again, and different
