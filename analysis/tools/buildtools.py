@@ -321,6 +321,24 @@ def footer_html(repository: str, version: str, date: str) -> str:
             "An evidence review, not medical advice.</p>")
 
 
+FIGURE_FILE = re.compile(r"figure-[0-9a-f]{16}\.(?:svg|png)")  # a figure file, named by its content (analysis/tools/numbering.py)
+
+
+def remove_unused_figures(out: Path) -> list[str]:
+    """Delete the figure files of ``out/_images`` that no page of the built site shows any more; return their names.
+
+    A figure file is named by its content, so a changed figure is a new file; the old one, left by an earlier
+    build, would otherwise be published with the site for ever."""
+    folder = out / "_images"
+    if not folder.is_dir():
+        return []
+    shown = {m.group(0) for path in out.rglob("*.html") for m in FIGURE_FILE.finditer(path.read_text(encoding="utf-8"))}
+    unused = sorted(p.name for p in folder.iterdir() if FIGURE_FILE.fullmatch(p.name) and p.name not in shown)
+    for name in unused:
+        (folder / name).unlink()
+    return unused
+
+
 VERSION_SPAN = re.compile(r'<span class="review-data-version">[^<]*</span>')
 
 
@@ -825,6 +843,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
 
     repair_site(out)  # accessibility repairs of the theme's and docutils' HTML (axe-core findings)
     relabel_data_version(out, getattr(app, "ketamine_review_data_version", (data_label(root)[0],))[0])
+    remove_unused_figures(out)
 
 
 def _on_html_page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:

@@ -233,6 +233,8 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(book: Pat
     assert " 9 (1) ⊕◯◯◯ very low" not in after
     assert heatmap_cell(html, "Cancer pain") == "low"  # the heatmap's alt text, computed from the data
     assert images_of(html) != images_before  # and the heatmap image itself
+    gone = [src for src in images_before if "_images/" in src and src not in images_of(html)]
+    assert gone and not any((root / "_build" / "html" / "book" / src).exists() for src in gone), "the old heatmap's file is still published"
 
 
 def grades_html(root: Path) -> str:

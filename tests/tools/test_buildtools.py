@@ -105,3 +105,16 @@ def test_a_module_edited_between_two_builds_of_one_process_is_read_again(tmp_pat
     assert [p.name for p in notebooks.code_files(page)] == ["__init__.py", "a.py", "b.py"]
     (package / "a.py").write_text("from analysis.b import f\nimport analysis.c\n", encoding="utf-8")
     assert [p.name for p in notebooks.code_files(page)] == ["__init__.py", "a.py", "b.py", "c.py"]
+
+
+def test_figure_files_no_page_shows_are_removed_from_the_site(tmp_path: Path):
+    """A changed figure is a new file (named by its content); the file of the old one is removed, and nothing else."""
+    images = tmp_path / "_images"
+    images.mkdir()
+    for name in ("figure-0123456789abcdef.svg", "figure-fedcba9876543210.png", "figure-00000000000000aa.svg", "logo.png"):
+        (images / name).write_bytes(b"x")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.html").write_text('<img src="../_images/figure-0123456789abcdef.svg">', encoding="utf-8")
+    (tmp_path / "book" / "b.html").write_text('<a href="../_images/figure-fedcba9876543210.png">full size</a>', encoding="utf-8")
+    assert buildtools.remove_unused_figures(tmp_path) == ["figure-00000000000000aa.svg"]
+    assert sorted(p.name for p in images.iterdir()) == ["figure-0123456789abcdef.svg", "figure-fedcba9876543210.png", "logo.png"]
