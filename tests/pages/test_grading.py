@@ -128,3 +128,16 @@ def test_computed_inputs_of_the_synthesis_outcomes_count_their_trials():
     k, periods = found.counts["all_rct_responders_infusion"]
     assert found.sof.set_index("Outcome").iloc[0]["Trials (patient-periods)"] == f"{k} ({periods})"
     assert (pooled["Studies"], pooled["Participants"]) == (str(k), f"{periods} patient-periods")
+
+
+def test_the_glossary_states_the_minimal_important_difference_the_ratings_use():
+    """The glossary (a page without code) names the threshold the GRADE ratings compute with (MID_NRS): if one
+    changes, this fails until the other says the same."""
+    from pathlib import Path
+
+    from analysis.pages.grading import MID_NRS
+
+    words = {1.0: "one point", 1.5: "1.5 points", 2.0: "two points"}
+    glossary = (Path(__file__).resolve().parents[2] / "book" / "glossary.md").read_text(encoding="utf-8")
+    assert MID_NRS in words, f"MID_NRS is {MID_NRS}: add its words here and say it in the glossary"
+    assert f"a difference of {words[MID_NRS]} between groups" in glossary
