@@ -84,7 +84,7 @@ PROPORTION_COLUMNS = ["Outcome", "Time point", "Denominator", "n/N (%)", "95% CI
 NOT_IN_DATA = "not in the data"
 
 
-def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame, reports: pd.DataFrame) -> dict[str, str]:
+def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, str]:
     """The values the retrospective-series page states, each as text: the study's label and size, the
     complete and partial relief after the first course and complete relief after the second, the
     provenance and source of the complete-relief figure.
@@ -94,7 +94,7 @@ def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame, 
     Where several rows match, the one with the largest denominator is used.
     """
     out = dict.fromkeys(("label", "n_patients", "complete", "complete_pct", "partial", "second", "second_ci_exact", "provenance",
-                         "source_file", "source_name", "source_quote"), NOT_IN_DATA)
+                         "source_name", "source_quote"), NOT_IN_DATA)
     study = studies[studies["study_id"] == study_id]
     if not study.empty:
         out["label"] = str(study.iloc[0]["label"])
@@ -116,9 +116,6 @@ def series_values(study_id: str, studies: pd.DataFrame, outcomes: pd.DataFrame, 
         from analysis.pages.names import name as reader_name
 
         out["source_name"] = reader_name(complete["source_report"])
-        source = reports[reports["report_id"] == complete["source_report"]]
-        if not source.empty and pd.notna(source.iloc[0]["file"]):
-            out["source_file"] = str(source.iloc[0]["file"])
     if partial is not None:
         out["partial"] = str(proportion(partial["events"], partial["n"]))
     if second is not None:

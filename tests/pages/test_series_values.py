@@ -16,8 +16,8 @@ def tables():
 
 
 def test_the_series_values_from_todays_data():
-    studies, outcomes, reports, _ = tables()
-    values = series_values("correll2004", studies, outcomes, reports)
+    studies, outcomes, _, _ = tables()
+    values = series_values("correll2004", studies, outcomes)
     assert values["n_patients"] == "33"
     assert values["complete"].startswith("25 of 33 (76%")
     assert values["partial"].startswith("6 of 33 (18%")
@@ -25,11 +25,11 @@ def test_the_series_values_from_todays_data():
 
 
 def test_an_outcomes_file_with_only_its_header_gives_not_in_the_data(tmp_path: Path):
-    studies, outcomes, reports, definitions = tables()
+    studies, outcomes, _, definitions = tables()
     empty = outcomes.iloc[0:0]
-    values = series_values("correll2004", studies, empty, reports)
+    values = series_values("correll2004", studies, empty)
     assert values["label"] == studies.set_index("study_id").loc["correll2004", "label"]
-    for name in ("complete", "complete_pct", "partial", "second", "second_ci_exact", "provenance", "source_file", "source_quote"):
+    for name in ("complete", "complete_pct", "partial", "second", "second_ci_exact", "provenance", "source_name", "source_quote"):
         assert values[name] == NOT_IN_DATA, name
     table = proportions_table(empty, definitions)
     assert table.empty and "n/N (%)" in table.columns
@@ -37,8 +37,8 @@ def test_an_outcomes_file_with_only_its_header_gives_not_in_the_data(tmp_path: P
 
 
 def test_a_study_missing_from_the_data_gives_not_in_the_data():
-    studies, outcomes, reports, _ = tables()
-    values = series_values("correll2004", studies.iloc[0:0], outcomes.iloc[0:0], reports)
+    studies, outcomes, _, _ = tables()
+    values = series_values("correll2004", studies.iloc[0:0], outcomes.iloc[0:0])
     assert set(values.values()) == {NOT_IN_DATA}
 
 
