@@ -944,6 +944,36 @@ def jupyter_book_command(root: Path) -> list[str]:
     return [str(exe), "build", str(root), "--path-output", str(root), "-W", "-n", "--keep-going"]
 
 
+STDERR_WARNING = re.compile(r"^(?:\x1b\[[0-9;]*m)?(.+?\.(?:md|ipynb)):\d+: WARNING: stderr was found in the cell outputs")
+
+
+def print_stderr_outputs(root: Path, build_dir: Path, sources: list[str]) -> None:
+    """Print what each page named in ``sources`` (files a build warning said wrote to stderr) wrote there, from the
+    execution cache (the page as it ran, before myst-nb handled its stderr): the warning names only the page and cell."""
+    if not sources:
+        return
+    from jupyter_cache import get_cache
+
+    try:
+        records = get_cache(build_dir / ".jupyter_cache").list_cache_records()
+    except Exception:  # no cache to read: the warning itself still names the page
+        return
+    for source in dict.fromkeys(sources):
+        path = Path(source).resolve()
+        found = [r for r in records if Path(r.uri).resolve() == path]
+        if not found:
+            continue
+        try:
+            docname = path.relative_to(root).with_suffix("").as_posix()
+        except ValueError:
+            docname = path.as_posix()
+        notebook = get_cache(build_dir / ".jupyter_cache").get_cache_bundle(found[-1].pk).nb
+        text = "".join(str(out.get("text", "")) for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+                       if out.get("output_type") == "stream" and out.get("name") == "stderr")
+        if text:
+            print(f"\n===== what {docname} wrote to stderr (the build fails rather than show it to readers) =====\n{text[-4000:]}", flush=True)
+
+
 def print_execution_reports(build_dir: Path) -> None:
     """Print the traceback logs that myst-nb writes for failing notebooks."""
     reports = sorted((build_dir / "html" / "reports").rglob("*.log")) if (build_dir / "html" / "reports").is_dir() else []
@@ -994,13 +1024,18 @@ def main(root: str | Path = ".", pdf: bool = False) -> int:
             jupyter_book_command(root), cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         assert process.stdout is not None
+        stderr_pages = []
         for line in process.stdout:
             sys.stdout.write(line)
             log.write(line)
+            found = STDERR_WARNING.match(line)
+            if found:
+                stderr_pages.append(found.group(1))
         code = process.wait()
     elapsed = time.perf_counter() - started
     if code != 0:
         print_execution_reports(build_dir)
+        print_stderr_outputs(root, build_dir, stderr_pages)
         # A failed build must not leave a saved environment behind: the next
         # build would skip the pages it thinks are up to date and could pass.
         shutil.rmtree(build_dir / ".doctrees", ignore_errors=True)

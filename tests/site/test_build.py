@@ -136,6 +136,7 @@ def test_a_sphinx_warning_fails_the_build(book: Path):
     assert first.returncode != 0
     assert "a-label-that-does-not-exist" in first.stdout + first.stderr
     assert re.search(r"book/noisy\.md:\d+: WARNING: stderr was found in the cell outputs", first.stdout), first.stdout[-3000:]
+    assert "what book/noisy wrote to stderr" in first.stdout and "a library warns here" in first.stdout  # and what it wrote
     second = build(book)
     assert second.returncode != 0
 
