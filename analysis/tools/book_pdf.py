@@ -243,6 +243,19 @@ def build_date() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
 
 
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})")
+
+
+def dated_to_the_day(pdf: bytes, date: str) -> bytes:
+    """The PDF with its creation and modification times set to midnight of ``date`` (YYYY-MM-DD, the build date its
+    sheets print), so that two builds of the same site on the same day make the same bytes. Each time is replaced by
+    one of the same length, so the file's table of byte offsets stays right."""
+    day = date.replace("-", "").encode("ascii")
+    if not re.fullmatch(rb"\d{8}", day):
+        raise ValueError(f"not a date (YYYY-MM-DD): {date!r}")
+    return PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + day + b"000000", pdf)
+
+
 def print_html(root: Path, site: Path, version: str, date: str) -> str:
     """The whole book as one HTML document, meant to be saved as ``site/PRINT_NAME``."""
     import yaml
@@ -343,6 +356,7 @@ def make_pdf(root: str | Path = ".", out: Path | None = None) -> Path:
                          display_header_footer=True, header_template="<span></span>", footer_template=_foot(version, date))
             finally:
                 browser.close()
+        partial.write_bytes(dated_to_the_day(partial.read_bytes(), date))
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)

@@ -96,3 +96,14 @@ def test_without_chromium_the_pdf_is_not_made_and_says_why(small_site: tuple[Pat
     assert book_pdf.main(root) == 1
     assert "chromium is missing" in capsys.readouterr().out
     assert not (site / book_pdf.PDF_NAME).exists() and not (site / book_pdf.PRINT_NAME).exists()
+
+
+def test_the_pdf_is_dated_to_the_day_of_its_build_with_its_byte_offsets_kept():
+    """chromium writes the second it printed; the PDF keeps only the build's day, so a rebuild the same day makes the same bytes."""
+    made = b"%PDF-1.4\n1 0 obj\n<</Producer (Skia/PDF m156)\n/CreationDate (D:20261205003257+00'00')\n/ModDate (D:20261205003257+00'00')>>\nendobj\n"
+    fixed = book_pdf.dated_to_the_day(made, "2026-12-05")
+    assert len(fixed) == len(made)
+    assert fixed.count(b"(D:20261205000000+00'00')") == 2 and b"003257" not in fixed
+    assert book_pdf.dated_to_the_day(fixed, "2026-12-05") == fixed
+    with pytest.raises(ValueError):
+        book_pdf.dated_to_the_day(made, "5 December")
