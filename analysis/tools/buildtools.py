@@ -84,17 +84,18 @@ def code_inputs(root: Path, page_source: str) -> list[Path]:
     return code_files(page_source) + [root / "requirements.lock", root / "matplotlibrc", root / "tools" / "kernel_startup.py"]
 
 
+def input_key(path: Path, root: Path) -> str:
+    """How an input is named in a fingerprint: its path relative to the book root (or absolute, if outside it)."""
+    path = path.resolve()
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def fingerprint(paths: list[Path], root: Path) -> dict[str, str]:
-    """{path relative to the book root (or absolute, if outside it): SHA-256}."""
-    out = {}
-    for path in paths:
-        path = path.resolve()
-        try:
-            key = path.relative_to(root.resolve()).as_posix()
-        except ValueError:
-            key = path.as_posix()
-        out[key] = sha256_file(path)
-    return out
+    """{:func:`input_key`: SHA-256} of each path."""
+    return {input_key(path, root): sha256_file(path.resolve()) for path in paths}
 
 
 def changed_inputs(stored: dict[str, str], root: Path) -> list[str]:
@@ -606,10 +607,10 @@ def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
         reads = sorted({Path(line) for line in job["reads"].read_text(encoding="utf-8").splitlines() if line.strip()})
         if not reads:  # nothing logged: key on all the data, to be safe
             reads = sorted(p for p in (root / "data").rglob("*") if p.is_file())
-        keys = list(fingerprint([job["path"]] + reads + job["code"], root))
+        keys = list(dict.fromkeys(input_key(p, root) for p in [job["path"]] + reads + job["code"]))
         manifest = {
             "source": keys[0],
-            "inputs": {k: before[k] if k in before else fingerprint([root / k], root)[k] for k in keys},
+            "inputs": {k: before[k] if k in before else sha256_file(root / k) for k in keys},
             "seconds": job["seconds"],
         }
         _manifest_path(app, job["docname"]).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
@@ -741,7 +742,7 @@ def start_results_json(root: Path, work: Path) -> ResultsJob | None:
     except (FileNotFoundError, ValueError):
         stored = None
     code = code_files(RESULTS_CODE) + [root / "requirements.lock"]
-    if isinstance(stored, dict) and cached.is_file() and set(fingerprint(code, root)) <= set(stored) and not changed_inputs(stored, root):
+    if isinstance(stored, dict) and cached.is_file() and {input_key(c, root) for c in code} <= set(stored) and not changed_inputs(stored, root):
         return None
     manifest_path.unlink(missing_ok=True)
     inputs = fingerprint(sorted(p for p in (root / "data").rglob("*") if p.is_file()) + code, root)
@@ -766,7 +767,7 @@ def results_json(root: Path, work: Path, started: ResultsJob | None | str = "not
         partial.unlink(missing_ok=True)
         raise RuntimeError(f"computing the book's results (results.json) failed:\n{err[-4000:]}")
     partial.replace(cached)
-    read = set(fingerprint([Path(line) for line in (work / "results.reads").read_text(encoding="utf-8").splitlines() if line.strip()], root))
+    read = {input_key(Path(line), root) for line in (work / "results.reads").read_text(encoding="utf-8").splitlines() if line.strip()}
     if read:  # the data files it did not read are not its inputs (nothing logged: every data file stays one, to be safe)
         inputs = {k: v for k, v in inputs.items() if k in read or not k.startswith("data/")}
     manifest_path.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
@@ -811,6 +812,8 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     from analysis.tools.book_pdf import PDF_NAME
 
     root, out = Path(app.srcdir), Path(app.outdir)
+    # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
+    version = app.ketamine_review_data_version[0] if hasattr(app, "ketamine_review_data_version") else data_label(root)[0]
     book_pdf = bool(getattr(app.config, "review_book_pdf", False))
     if not book_pdf:
         (out / PDF_NAME).unlink(missing_ok=True)  # an earlier build's PDF, which no page links now (and may be stale)
@@ -830,8 +833,6 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
         started = getattr(app, "ketamine_review_results", "not started")  # (_on_env_before_read_docs)
         shutil.copyfile(results_json(root, out.parent / EXEC_DIR, started), target / "results.json")
         descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-        # the label computed when the configuration was read (_on_config_inited): it compares every data file with its release
-        version = getattr(app, "ketamine_review_data_version", (data_label(root)[0],))[0]
         (target / "index.html").write_text(
             _data_index_html(files + [target / "results.json"], descriptor, version, f"../{PDF_NAME}" if book_pdf else ""), encoding="utf-8"
         )
@@ -842,7 +843,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     from analysis.tools.html_fixes import repair_site
 
     repair_site(out)  # accessibility repairs of the theme's and docutils' HTML (axe-core findings)
-    relabel_data_version(out, getattr(app, "ketamine_review_data_version", (data_label(root)[0],))[0])
+    relabel_data_version(out, version)
     remove_unused_figures(out)
 
 
@@ -955,7 +956,8 @@ def print_stderr_outputs(root: Path, build_dir: Path, sources: list[str]) -> Non
     from jupyter_cache import get_cache
 
     try:
-        records = get_cache(build_dir / ".jupyter_cache").list_cache_records()
+        cache = get_cache(build_dir / ".jupyter_cache")
+        records = cache.list_cache_records()
     except Exception:  # no cache to read: the warning itself still names the page
         return
     for source in dict.fromkeys(sources):
@@ -963,11 +965,8 @@ def print_stderr_outputs(root: Path, build_dir: Path, sources: list[str]) -> Non
         found = [r for r in records if Path(r.uri).resolve() == path]
         if not found:
             continue
-        try:
-            docname = path.relative_to(root).with_suffix("").as_posix()
-        except ValueError:
-            docname = path.as_posix()
-        notebook = get_cache(build_dir / ".jupyter_cache").get_cache_bundle(found[-1].pk).nb
+        docname = input_key(path.with_suffix(""), root)
+        notebook = cache.get_cache_bundle(found[-1].pk).nb
         text = "".join(str(out.get("text", "")) for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
                        if out.get("output_type") == "stream" and out.get("name") == "stderr")
         if text:

@@ -159,7 +159,11 @@ def test_changed_data_appear_on_the_next_build(book: Path):
     assert_re_executed(second.stdout, ("book/crps-retrospective", "book/grades"), "data/outcomes.csv")  # the pages that read it; not the root page
     text = page_text(book, "crps-retrospective")
     # the data now differ from the release they name, and every page's foot says so
-    assert " with changes not yet released " in text and " with changes not yet released " not in first_text
+    assert " with changes not yet released " in text
+    from analysis.pages.changes import is_release
+
+    if is_release(ROOT / "data"):  # the shipped data are their release: the label changed with this first change
+        assert " with changes not yet released " not in first_text
     assert "26 of 33 (79%" in text
     assert "25 of 33" not in text
 

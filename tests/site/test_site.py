@@ -661,6 +661,17 @@ SETTLED = """() => {
 }"""
 
 
+def start_axe(page, source: str, colour_only: bool) -> None:
+    """Start axe on ``page`` (the colour rules, then, unless ``colour_only``, every other WCAG rule); :func:`axe_result` waits."""
+    page.evaluate(START_AXE, [source, WCAG_TAGS, COLOUR_RULES, colour_only])
+
+
+def axe_result(page) -> list[dict]:
+    """The violations axe found on ``page``, once the run :func:`start_axe` began there has finished."""
+    page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
+    return page.evaluate("() => window.__axeResult")
+
+
 def set_mode(page, width: int, scheme: str) -> None:
     """``page`` at ``width`` px in the light or dark ``scheme``, laid out and painted. The pages open side by side
     share one window, where only the page in front draws frames (a frame elsewhere waits about 2 s): it is brought
@@ -692,10 +703,9 @@ def test_no_accessibility_violation_on_any_page_in_four_modes(visits):
                 next(iter(visits.values())).page.wait_for_timeout(400)
                 width_before = width
             for visit in visits.values():
-                visit.page.evaluate(START_AXE, [source, WCAG_TAGS, COLOUR_RULES, colour_only])
+                start_axe(visit.page, source, colour_only)
             for path, visit in visits.items():
-                visit.page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
-                for violation in visit.page.evaluate("() => window.__axeResult"):
+                for violation in axe_result(visit.page):
                     found.append(f"{path} at {width} px, {scheme}: {violation['id']} ({violation['help']}): " + "; ".join(violation["nodes"]))
     finally:
         for visit in visits.values():
@@ -719,9 +729,8 @@ def test_axe_still_finds_a_low_contrast_cell_deep_in_a_long_table(visits):
     set_mode(page, PHONE["width"], "light")  # the table scrolls sideways in its box, under its edge shadows
     page.evaluate(mark, "#cfcfcf")
     try:
-        page.evaluate(START_AXE, [AXE.read_text(encoding="utf-8"), WCAG_TAGS, COLOUR_RULES, True])
-        page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
-        found = page.evaluate("() => window.__axeResult")
+        start_axe(page, AXE.read_text(encoding="utf-8"), colour_only=True)
+        found = axe_result(page)
         repeated = page.evaluate("() => document.querySelectorAll('[data-axe-repeat]').length")
     finally:
         page.evaluate(mark, "")
@@ -749,9 +758,8 @@ def test_axe_still_finds_a_faint_link_or_paragraph_among_many(visits):
     paragraphs = page.evaluate(mark, "#4a4a4a")
     assert paragraphs >= 10, f"the methods page has {paragraphs} paragraphs with links; choose a page with more"
     try:
-        page.evaluate(START_AXE, [AXE.read_text(encoding="utf-8"), WCAG_TAGS, COLOUR_RULES, True])
-        page.wait_for_function("() => window.__axeResult !== null", timeout=180000, polling=100)
-        found = page.evaluate("() => window.__axeResult")
+        start_axe(page, AXE.read_text(encoding="utf-8"), colour_only=True)
+        found = axe_result(page)
     finally:
         page.evaluate(mark, "")
         set_mode(page, 1280, "light")
