@@ -15,10 +15,17 @@ STAMP := $(VENV)/.installed-from-lock
 
 # The environment is rebuilt from scratch whenever the lock or pyproject.toml is
 # newer than it, so an installed environment always matches the lock exactly.
+# The locked packages are installed by uv (pinned here; about 10 s from PyPI, against about 50 s for pip,
+# which fetches and installs one package at a time). Where uv cannot be had or cannot install (a pip index
+# configured only for pip, say), pip installs the same lock and the Makefile says so.
+UV_VERSION := 0.13.9
 $(STAMP): requirements.lock pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	if $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
+	    && $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --compile-bytecode -r requirements.lock; then :; else \
+	  echo "uv could not install the lock: installing it with pip instead (slower)"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock; fi
 	$(BIN)/python -m pip check
 	# Make the package `analysis` importable from this checkout (kernels included)
 	$(BIN)/python -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "ketamine_review.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
