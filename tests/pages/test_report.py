@@ -69,6 +69,19 @@ def test_reference_link_links_a_bibliography_key_and_escapes_the_name():
     assert reference_link("Jones", float("nan"), keys) == "Jones"
 
 
+def test_the_links_use_the_bibliography_ids_the_config_sets():
+    """The pages link to ``CITE_ID`` (executed once, cached), the references page gets its ids from
+    ``bibtex_cite_id`` of _config.yml (Sphinx): the two must agree, or every such link dangles."""
+    from pathlib import Path
+
+    import yaml
+
+    from analysis.pages.report import CITE_ID
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "_config.yml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["config"]["bibtex_cite_id"] == CITE_ID, "_config.yml's bibtex_cite_id and report.CITE_ID differ"
+
+
 def test_bibliography_keys_are_read_from_the_bib_file(tmp_path):
     from analysis.pages.report import bibliography_keys
 
