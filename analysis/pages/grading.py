@@ -137,9 +137,12 @@ def ois_dichotomous(control_risk: float, relative_reduction: float = 0.25, alpha
     """Optimal information size for a risk ratio: total N of a two-arm trial.
 
     Two-proportion sample size, per arm (z_{1-α/2}+z_{1-β})² [p1(1-p1)+p2(1-p2)]/(p1-p2)²
-    with p2 = p1 (1 - RRR); GRADE guideline 6 suggests RRR 25%.
+    with p2 = p1 (1 - RRR); GRADE guideline 6 suggests RRR 25%. A negative ``relative_reduction``
+    is a relative increase (an outcome the treatment should make more frequent, such as response).
     """
     p1, p2 = control_risk, control_risk * (1 - relative_reduction)
+    if not (0 < p1 < 1 and 0 < p2 < 1) or relative_reduction == 0:
+        raise ValueError(f"no information size for a control risk of {control_risk} and a relative change of {-relative_reduction:+.0%}")
     z = normal_quantile(1 - alpha / 2) + normal_quantile(power)
     return int(2 * math.ceil(z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2))
 
@@ -188,9 +191,9 @@ def computed_inputs(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.D
         out["Optimal information size"] = f"{ois_continuous(pooled_sd)} participants (SD {pooled_sd:.2f}, MID {MID_NRS:g}, α 0.05, power 0.8)"
     elif row["evidence_table"] == "outcomes" and "ketamine" in arms and len(arms) >= 2 and "events" in rows and rows["events"].notna().all():
         # counts of patients with the outcome in each arm (responders): a risk, not a difference on a pain scale; the
-        # pooled analysis judges imprecision against GRADE's rule of thumb in events (judgements_from_synthesis)
+        # pooled analysis computes the information size from its control arms' risk (judgements_from_synthesis)
         out["Against the MID"] = "not applicable: a count of patients with the outcome (the MID is a difference on a pain scale)"
-        out["Optimal information size"] = f"{OIS_EVENTS} events (GRADE's rule of thumb for a count); see the pooled analysis"
+        out["Optimal information size"] = f"from the control arms' risk in the pooled analysis ({ois_terms()}): see the imprecision reason"
     elif row["evidence_table"] == "outcomes" and len(arms) >= 2:
         out["Against the MID"] = "not computable: the arms' SDs are not available"
         out["Optimal information size"] = "not computable without an SD"
@@ -387,26 +390,44 @@ def domain_table(rated: pd.DataFrame, part: str = "all") -> pd.DataFrame:
 
 
 OIS_EVENTS = 300  # GRADE's rule of thumb for binary outcomes: fewer than 300 events is imprecise (Guyatt et al. 2011, GRADE guideline 6)
+# The optimal information size of a pooled count of responders: a trial powered to detect this relative increase of
+# the control arms' risk (GRADE guideline 6 suggests 25%), two-sided α, power.
+OIS_RELATIVE_INCREASE, OIS_ALPHA, OIS_POWER = 0.25, 0.05, 0.8
+I2_SERIOUS = 50  # I² (%) from which inconsistency is serious
+EGGER_MIN_TRIALS, EGGER_P = 10, 0.10  # Egger's test only with this many trials; publication bias suspected below this p
+
+
+def ois_terms() -> str:
+    """The terms of the information size in words, as the reasons and the methods page give them."""
+    return f"a {OIS_RELATIVE_INCREASE:.0%} relative increase, α {OIS_ALPHA:g}, power {OIS_POWER:g}"
 
 
 def judgements_from_synthesis(k: int, ci_low: float, ci_high: float, i2: float, events: int, pi_low: float | None = None,
-                              pi_high: float | None = None, egger_p: float | None = None, null: float = 1.0, tau2: float = 0.0) -> dict[str, tuple[str, str]]:
-    """The GRADE domains a pooled binary analysis decides, with their reasons (ratios on their natural scale):
+                              pi_high: float | None = None, egger_p: float | None = None, null: float = 1.0, tau2: float = 0.0,
+                              control: tuple[int, int] | None = None, size: int | None = None) -> dict[str, tuple[str, str]]:
+    """The GRADE domains a pooled binary analysis decides, with their reasons (ratios on their natural scale).
 
-    * inconsistency: not applicable for one trial; serious when I² is 50% or more, or when (k >= 3) the
+    ``control`` is (events, n) summed over the trials' control arms and ``size`` the analysis's size (its
+    patient-periods): with both, imprecision is judged against the optimal information size computed from the
+    control arms' risk (:func:`ois_dichotomous` with :func:`ois_terms`: the outcome is a response the treatment
+    should make more frequent; GRADE guideline 6); without them, or where no size can be computed (a control risk
+    of 0, or one the increase would take above 1), against GRADE's rule of thumb of :data:`OIS_EVENTS` events.
+
+    * inconsistency: not applicable for one trial; serious when I² is :data:`I2_SERIOUS` % or more, or when (k >= 3) the
       between-trial variance is above zero and the prediction interval includes no effect although the
       confidence interval does not (with no between-trial variance a wide prediction interval reflects
       only the few trials, which imprecision already counts);
-    * imprecision: serious when the confidence interval includes no effect or the trials hold fewer than
-      :data:`OIS_EVENTS` events, very serious when both;
-    * publication bias: assessed only with at least ten trials (Egger's test, p < 0.10 suspected).
+    * imprecision: serious when the confidence interval includes no effect or the analysis is smaller than the
+      optimal information size (or, where none can be computed, holds fewer than :data:`OIS_EVENTS` events), very
+      serious when both;
+    * publication bias: assessed only with at least :data:`EGGER_MIN_TRIALS` trials (Egger's test, p < :data:`EGGER_P` suspected).
     """
     out: dict[str, tuple[str, str]] = {}
     if k < 2:
         out["inconsistency"] = ("not_applicable", "A single trial: consistency cannot be judged.")
     else:
         pi_crosses = tau2 > 1e-8 and pi_low is not None and pi_high is not None and pi_low < null < pi_high and not (ci_low < null < ci_high)
-        if i2 >= 50 or pi_crosses:
+        if i2 >= I2_SERIOUS or pi_crosses:
             why = f"I² {i2:.0f}%" + ("; the prediction interval includes no effect" if pi_crosses else "")
             out["inconsistency"] = ("serious", f"Computed from the pooled analysis: {why}.")
         else:
@@ -414,11 +435,22 @@ def judgements_from_synthesis(k: int, ci_low: float, ci_high: float, i2: float, 
                       "the prediction interval excludes no effect" if pi_low is not None else "no prediction interval (fewer than three trials)")
             out["inconsistency"] = ("not_serious", f"Computed from the pooled analysis: I² {i2:.0f}%; {detail}.")
     crosses = ci_low < null < ci_high
-    few = events < OIS_EVENTS
-    reasons = ([f"the 95% CI ({ci_low:.2f} to {ci_high:.2f}) includes no effect"] if crosses else []) + (
-        [f"{events} events, fewer than the {OIS_EVENTS} of GRADE's optimal-information-size rule of thumb"] if few else [])
+    ois = None
+    if control is not None and size is not None and control[1] > 0:
+        try:
+            ois = ois_dichotomous(control[0] / control[1], relative_reduction=-OIS_RELATIVE_INCREASE, alpha=OIS_ALPHA, power=OIS_POWER)
+        except ValueError:
+            ois = None
+    if ois is not None and size is not None and control is not None:
+        few = size < ois
+        basis = (f"{size} patient-periods, {'fewer than' if few else 'at least'} the optimal information size of {ois:,} "
+                 f"(control risk {control[0]} of {control[1]}, {ois_terms()})")
+    else:
+        few = events < OIS_EVENTS
+        basis = f"{events} events, {'fewer than' if few else 'at least'} the {OIS_EVENTS} of GRADE's optimal-information-size rule of thumb"
+    reasons = ([f"the 95% CI ({ci_low:.2f} to {ci_high:.2f}) includes no effect"] if crosses else []) + ([basis] if few else [])
     level = "very_serious" if crosses and few else "serious" if reasons else "not_serious"
-    out["imprecision"] = (level, "Computed from the pooled analysis: " + ("; ".join(reasons) if reasons else f"the CI excludes no effect and {events} events") + ".")
-    if k >= 10 and egger_p is not None:
-        out["publication_bias"] = ("suspected" if egger_p < 0.10 else "undetected", f"Computed: Egger's test p = {egger_p:.2g} ({k} trials).")
+    out["imprecision"] = (level, "Computed from the pooled analysis: " + ("; ".join(reasons) if reasons else f"the CI excludes no effect and {basis}") + ".")
+    if k >= EGGER_MIN_TRIALS and egger_p is not None:
+        out["publication_bias"] = ("suspected" if egger_p < EGGER_P else "undetected", f"Computed: Egger's test p = {egger_p:.2g} ({k} trials).")
     return out

@@ -39,7 +39,7 @@ POOLED_RATING = "all_rct_responders_infusion"
 def computed_judgements(data_dir: str | None = None, main: S.BinaryMeta | None = None) -> dict[str, dict[str, tuple[str, str]]]:
     """GRADE domains computed from the primary pooled analysis (:func:`analysis.pages.grading.judgements_from_synthesis`);
     ``main`` is that analysis when the caller has it already (else it is computed from the data)."""
-    from analysis.pages.grading import judgements_from_synthesis
+    from analysis.pages.grading import EGGER_MIN_TRIALS, judgements_from_synthesis
     from analysis.stats.pooling import egger_test
 
     if main is None:
@@ -50,11 +50,14 @@ def computed_judgements(data_dir: str | None = None, main: S.BinaryMeta | None =
     re_ = main.re_rr
     pi = (float(np.exp(re_.pi_low)), float(np.exp(re_.pi_high))) if re_ is not None and re_.pi_low is not None and re_.pi_high is not None else (None, None)
     egger_p = None
-    if main.k >= 10 and re_ is not None:
+    if main.k >= EGGER_MIN_TRIALS and re_ is not None:
         egger_p = float(egger_test(re_.yi, re_.vi).p)
     events = int(main.used["e1"].sum() + main.used["e2"].sum())
     tau2 = float(re_.tau2) if re_ is not None else 0.0
-    return {POOLED_RATING: judgements_from_synthesis(main.k, float(rr[0]), float(rr[1]), float(main.mh_rr.i2), events, pi[0], pi[1], egger_p, tau2=tau2)}
+    control = (int(main.used["e2"].sum()), int(main.used["n2"].sum()))
+    size = int(main.used["n1"].sum() + main.used["n2"].sum())
+    return {POOLED_RATING: judgements_from_synthesis(main.k, float(rr[0]), float(rr[1]), float(main.mh_rr.i2), events, pi[0], pi[1], egger_p,
+                                                     tau2=tau2, control=control, size=size)}
 
 
 def findings(data_dir: str | None = None) -> Findings:

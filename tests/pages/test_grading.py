@@ -57,6 +57,13 @@ def test_optimal_information_size_continuous():
 def test_optimal_information_size_dichotomous():
     # p1 0.5, p2 0.375 (RRR 25%): per arm 7.8489 * (0.25 + 0.234375) / 0.125^2 = 243.3 -> 244; total 488
     assert grading.ois_dichotomous(0.5, 0.25) == 488
+    # a 25% relative increase (response): p1 0.2, p2 0.25: per arm 7.8489 * (0.16 + 0.1875) / 0.05^2 = 1091.0 -> 1091; total 2182
+    assert grading.ois_dichotomous(0.2, -0.25) == 2182
+    # p1 7/64, p2 = 1.25 p1 (the shipped pooled analysis' control arms): per arm 7.8489 * 0.215439 / 0.0273438^2 = 2261.6 -> 2262
+    assert grading.ois_dichotomous(7 / 64, -0.25) == 4524
+    for risk, change in ((0.0, 0.25), (0.9, -0.25), (0.5, 0.0)):  # no risk to change, a risk above 1, no change to detect
+        with pytest.raises(ValueError, match="no information size"):
+            grading.ois_dichotomous(risk, change)
 
 
 def test_shipped_ratings_each_have_a_certainty_and_reasons():
@@ -107,7 +114,7 @@ def test_computed_inputs_of_a_count_with_a_comparison_group_are_not_those_of_a_h
     row = rated[rated["rating_id"] == "all_rct_responders_infusion"].iloc[0]
     out = grading.computed_inputs(row, load_table("outcomes"), load_table("adverse_events"), load_table("studies"))
     assert "harm" not in out["Against the MID"] and out["Against the MID"].startswith("not applicable: a count of patients")
-    assert out["Optimal information size"].startswith(f"{grading.OIS_EVENTS} events")
+    assert out["Optimal information size"].startswith("from the control arms' risk in the pooled analysis")
 
 
 def test_computed_inputs_of_the_synthesis_outcomes_count_their_trials():

@@ -80,6 +80,12 @@ def test_grade_domains_computed_from_a_pooled_analysis():
     assert j(4, 2.3, 10.0, 0.0, 41, 0.5, 40.0, tau2=0.0)["inconsistency"][0] == "not_serious"
     # heterogeneity with a prediction interval that includes 1 while the CI does not: serious
     assert j(5, 1.2, 2.0, 30.0, 500, 0.8, 3.0, tau2=0.05)["inconsistency"][0] == "serious"
+    # with the control arms' counts, imprecision is judged against the information size computed from their risk
+    # (7 of 64, a 25% relative increase: 4524), not against 300 events
+    small = j(2, 2.3, 10.0, 0.0, 41, control=(7, 64), size=128)["imprecision"]
+    assert small[0] == "serious" and "128 patient-periods, fewer than the optimal information size of 4,524" in small[1]
+    assert j(2, 1.1, 1.3, 0.0, 41, control=(7, 64), size=5000)["imprecision"][0] == "not_serious"  # 41 events, yet large enough
+    assert j(2, 1.1, 1.3, 0.0, 400, control=(0, 64), size=128)["imprecision"][0] == "not_serious"  # no control risk: 300 events rule
     # publication bias is assessed only with ten trials or more
     assert "publication_bias" not in j(9, 1.2, 2.0, 0.0, 500, egger_p=0.01)
     assert j(10, 1.2, 2.0, 0.0, 500, egger_p=0.01)["publication_bias"][0] == "suspected"
