@@ -8,9 +8,49 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a copy of the repository leaves out: environments, builds, caches, and what no build reads.
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
+# Variables of the calling process that would point a copy's build at this repository's data or read log.
+OUTER_ENV = ("KETAMINE_REVIEW_DATA", "KETAMINE_REVIEW_READS")
+
+
+def copy_repository(target: Path) -> Path:
+    """A copy of the repository at ``target`` (see :data:`COPY_IGNORE`); returns ``target``."""
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    return target
+
+
+def run_analysis(root: Path, *args: str, timeout: int = 1200, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m analysis ARGS`` in the copy ``root``, importing the copy's own package (as a fresh clone would)."""
+    env = {**os.environ, "PYTHONPATH": str(root), **extra_env}
+    for key in OUTER_ENV:
+        if key not in extra_env:
+            env.pop(key, None)
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def built_html(root: Path, page: str) -> str:
+    """The built HTML of ``book/PAGE`` in the copy ``root``."""
+    return (root / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
+
+
+def page_text(root: Path, page: str) -> str:
+    """The text of a built page: tags replaced by spaces, runs of white space by one (entities kept)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", built_html(root, page)))
+
+
+def figure_sources(html: str) -> list[str]:
+    """The figures of a page: inline SVGs or PNGs, or the files the build writes them to (analysis/tools/numbering.py; named by their content)."""
+    return re.findall(r'src="(data:image/(?:svg\+xml|png);base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.(?:svg|png))"', html)
 
 
 def linked_pages(root: Path, pages: tuple[str, ...], follow_intro: bool = True) -> list[str]:

@@ -11,28 +11,22 @@ what its change calls for).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from build_helpers import limit_toc
-
-ROOT = Path(__file__).resolve().parents[2]
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
+from build_helpers import ROOT, built_html, copy_repository, figure_sources, limit_toc, page_text, run_analysis
 
 
-def copy_repository(tmp_path: Path, pages: tuple[str, ...]) -> Path:
+def small_book(tmp_path: Path, pages: tuple[str, ...]) -> Path:
     """A copy of the repository whose table of contents lists only ``pages`` (after the intro).
 
     Building the whole book for every test would take minutes; the guards under test
     work per page, so a few pages show them as well as all of them.
     """
-    target = tmp_path / "book-copy"
-    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    target = copy_repository(tmp_path / "book-copy")
     # The introduction links to the synthesis chapters (and they to others); a plain root page keeps
     # the copy to the pages under test.
     (target / "book" / "intro.md").write_text("# Pages under test\n\nThe root page of a test build.\n", encoding="utf-8")
@@ -48,7 +42,7 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     ``where``, the path it was built at, so the build's caches (which record absolute paths) hold.
     """
     base = tmp_path_factory.mktemp("built")
-    where = copy_repository(base, ("crps-retrospective", "grades"))
+    where = small_book(base, ("crps-retrospective", "grades"))
     first = build(where)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "[execute]" in first.stdout, "the first build of the copy executed nothing"
@@ -68,16 +62,7 @@ def book(built_copy: tuple[Path, Path]) -> Path:
 
 def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     """``python -m analysis build`` in ``root``, importing that copy's ``analysis`` package."""
-    env = {**os.environ, "PYTHONPATH": str(root), **extra_env}
-    env.pop("KETAMINE_REVIEW_DATA", None)
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--root", str(root)], cwd=root, env=env, capture_output=True, text=True, timeout=900
-    )
-
-
-def page_text(root: Path, page: str) -> str:
-    html = (root / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return run_analysis(root, "build", "--root", str(root), timeout=900, **extra_env)
 
 
 def add_page(root: Path, name: str, body: str) -> None:
@@ -212,7 +197,7 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(book: Pat
     root = book
     before_html = grades_html(root)  # as the module's clean build made it
     before = page_text_of(before_html)
-    images_before = images_of(before_html)
+    images_before = figure_sources(before_html)
     # " 9 (1)" with its leading space: another outcome's "49 (1) ⊕◯◯◯ very low" must not match.
     assert " 9 (1) ⊕◯◯◯ very low (a, b, c)" in before
     assert heatmap_cell(before_html, "Cancer pain") == "very low"
@@ -237,13 +222,13 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(book: Pat
     assert " 9 (1) ⊕⊕◯◯ low" in after  # the Summary of Findings row
     assert " 9 (1) ⊕◯◯◯ very low" not in after
     assert heatmap_cell(html, "Cancer pain") == "low"  # the heatmap's alt text, computed from the data
-    assert images_of(html) != images_before  # and the heatmap image itself
-    gone = [src for src in images_before if "_images/" in src and src not in images_of(html)]
+    assert figure_sources(html) != images_before  # and the heatmap image itself
+    gone = [src for src in images_before if "_images/" in src and src not in figure_sources(html)]
     assert gone and not any((root / "_build" / "html" / "book" / src).exists() for src in gone), "the old heatmap's file is still published"
 
 
 def grades_html(root: Path) -> str:
-    return (root / "_build" / "html" / "book" / "grades.html").read_text(encoding="utf-8")
+    return built_html(root, "grades")
 
 
 def heatmap_cell(html: str, condition: str) -> str | None:
@@ -264,8 +249,3 @@ def page_text_of(html: str) -> str:
     import html as html_lib
 
     return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-def images_of(html: str) -> list[str]:
-    """The figures of a page: inline SVGs or PNGs, or the files the build writes them to (named by their content)."""
-    return re.findall(r'src="(data:image/(?:svg\+xml|png);base64,[^"]+|[^"]*_images/figure-[0-9a-f]+\.(?:svg|png))"', html)

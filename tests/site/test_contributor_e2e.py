@@ -6,31 +6,14 @@ exists), in a temporary copy only. The book is built once.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from build_helpers import limit_toc
+from build_helpers import ROOT, copy_repository, limit_toc, page_text
+from build_helpers import run_analysis as analysis
 from contrib_helpers import fill_study, read_lines
 
-ROOT = Path(__file__).resolve().parents[2]
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
 A, B = "zz_fictitious2001", "zz_fictitious2002"
-
-
-def analysis(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m analysis ...`` in the copy, importing the copy's own package (as a fresh clone would)."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    env.pop("KETAMINE_REVIEW_DATA", None)
-    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=root, env=env, capture_output=True, text=True, timeout=1200)
-
-
-def page_text(root: Path, page: str) -> str:
-    html = (root / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def contributing_example_row() -> str:
@@ -42,8 +25,7 @@ def contributing_example_row() -> str:
 def test_a_contributor_adds_a_study_and_sees_it_in_the_book(tmp_path: Path):
     from analysis.tools.contribute import Appended  # where new-study said it wrote, for the fill-in helper
 
-    root = tmp_path / "clone"
-    shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
+    root = copy_repository(tmp_path / "clone")
     data = root / "data"
     original = {p.name: read_lines(p) for p in data.glob("*.csv")}
 

@@ -32,18 +32,14 @@ import http.server
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from build_helpers import add_fictitious_trials, limit_toc, rewrite_csv
+from build_helpers import ROOT, add_fictitious_trials, copy_repository, limit_toc, rewrite_csv, run_analysis
 
-ROOT = Path(__file__).resolve().parents[2]
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".lock-venv", "_build", ".git", ".pytest_cache", "__pycache__", "research", "benchmarks", "node_modules")
 CHROMIUM = os.environ.get("KETAMINE_REVIEW_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -71,7 +67,7 @@ GENERIC_ALT = {"", "image", "figure", "plot", "chart", "graph", "png", "svg", "i
 
 def prepare_copy(target: Path) -> Path:
     """A copy of the repository with the fixture page and an HTML title in the data."""
-    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    copy_repository(target)
     shutil.copyfile(FIXTURE, target / f"{FIXTURE_DOC}.md")
     toc = target / "_toc.yml"
     toc.write_text(
@@ -111,13 +107,7 @@ def prepare_copy(target: Path) -> Path:
 
 def build(root: Path, pdf: bool = False) -> None:
     """``python -m analysis build`` of ``root``; ``pdf``: with the whole-book PDF (``--pdf``, as ``make book``)."""
-    env = {**os.environ, "PYTHONPATH": str(root), "KETAMINE_REVIEW_CHROMIUM": CHROMIUM}
-    for key in ("KETAMINE_REVIEW_DATA", "KETAMINE_REVIEW_READS"):
-        env.pop(key, None)
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--root", str(root)] + (["--pdf"] if pdf else []),
-        cwd=root, env=env, capture_output=True, text=True, timeout=1800,
-    )
+    result = run_analysis(root, "build", "--root", str(root), *(["--pdf"] if pdf else []), timeout=1800, KETAMINE_REVIEW_CHROMIUM=CHROMIUM)
     assert result.returncode == 0, f"the book does not build:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
 
 
