@@ -98,6 +98,3 @@ def nmda_synapse_figure() -> tuple[Figure, str]:
     return fig, alt
 
 
-def figure_texts(fig: Figure) -> list[str]:
-    """All text strings drawn in a figure (for tests and checks)."""
-    return [t.get_text() for ax in fig.axes for t in ax.texts]

@@ -146,28 +146,6 @@ def proportions_table(outcomes: pd.DataFrame, definitions: pd.DataFrame) -> pd.D
     return pd.DataFrame(rows, columns=PROPORTION_COLUMNS)
 
 
-def review_result_text(row: pd.Series | dict[str, Any]) -> str:
-    """A published pooled result as printed: '−1.83 0-10 NRS points (95% CI −2.35 to −1.31; 7 studies, 211 participants)'."""
-
-    def num(x: float) -> str:
-        return f"{x:g}".replace("-", "−")
-
-    text = f"{num(row['estimate'])}"
-    if str(row.get("measure")) == "proportion":
-        text += "%"
-    elif pd.notna(row.get("scale")):
-        text += f" ({row['scale']})"
-    if pd.notna(row.get("ci_low")) and pd.notna(row.get("ci_high")):
-        unit = "%" if str(row.get("measure")) == "proportion" else ""
-        text += f", 95% CI {num(row['ci_low'])}{unit} to {num(row['ci_high'])}{unit}"
-    extent = []
-    if pd.notna(row.get("k_studies")):
-        extent.append(counted(row["k_studies"], "study", "studies"))
-    if pd.notna(row.get("n_participants")):
-        extent.append(counted(row["n_participants"], "participant"))
-    return text + (f"; {', '.join(extent)}" if extent else "")
-
-
 def captioned(table: Any, caption: str, name: str | None = None, index: bool = False) -> Any:
     """A table for a page: a DataFrame's (or Styler's) display with its caption, the index hidden unless ``index``.
 

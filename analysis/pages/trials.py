@@ -105,7 +105,9 @@ def sensitivity_table(ts: TrialSet, high_risk: set[str]) -> pd.DataFrame:
         rows.append({"Analysis": name, "k": r.k, "MD": f"{r.estimate:.2f}", "95% CI": f"{r.ci_low:.2f} to {r.ci_high:.2f}",
                      "tau²": f"{r.tau2:.3f}" if np.isfinite(r.tau2) else "", "I²": f"{r.i2:.0f}%" if np.isfinite(r.i2) else ""})
 
-    add("Primary: REML, Hartung–Knapp–Sidik–Jonkman", pool(yi, vi, "REML", "hk", labels))
+    primary = primary_analysis(ts)
+    assert primary is not None  # two trials or more
+    add("Primary: REML, Hartung–Knapp–Sidik–Jonkman", primary)
     add("REML, HKSJ with the Wald SE as floor (hk-adhoc)", pool(yi, vi, "REML", "hk-adhoc", labels))
     add("DerSimonian–Laird, Wald", pool(yi, vi, "DL", "wald", labels))
     add("Paule–Mandel, HKSJ", pool(yi, vi, "PM", "hk", labels))

@@ -1,6 +1,11 @@
 """The synapse schematic of the mechanisms chapter: every label drawn, the src002 error corrected, alt text."""
 
-from analysis.figures.schematics import LABELS, figure_texts, nmda_synapse_figure
+from analysis.figures.schematics import LABELS, nmda_synapse_figure
+
+
+def figure_texts(fig) -> list[str]:
+    """All text strings drawn in a figure."""
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
 
 
 def test_every_label_is_drawn():
