@@ -63,6 +63,15 @@ def _check_prop(events: np.ndarray, n: np.ndarray) -> None:
         raise ValueError("events must be between 0 and n")
 
 
+def _events_and_non_events(events: ArrayLike, n: ArrayLike, add: float) -> tuple[np.ndarray, np.ndarray]:
+    """Checked counts x and n - x, with ``add`` added to both only in studies where one of them is zero (``to="only0"``)."""
+    x, n = _f(events), _f(n)
+    _check_prop(x, n)
+    m = n - x
+    zero = (x == 0) | (m == 0)
+    return np.where(zero, x + add, x), np.where(zero, m + add, m)
+
+
 def prop_raw(events: ArrayLike, n: ArrayLike, add: float = 0.5) -> Effect:
     """Raw proportion ("PR").
 
@@ -72,12 +81,7 @@ def prop_raw(events: ArrayLike, n: ArrayLike, add: float = 0.5) -> Effect:
     which keeps v > 0; pass ``add=0`` for the uncorrected proportion.
     Source: metafor 3.8 ``escalc(measure="PR")``.
     """
-    x, n = _f(events), _f(n)
-    _check_prop(x, n)
-    m = n - x
-    zero = (x == 0) | (m == 0)
-    x = np.where(zero, x + add, x)
-    m = np.where(zero, m + add, m)
+    x, m = _events_and_non_events(events, n, add)
     p = x / (x + m)
     return Effect(p, p * (1 - p) / (x + m))
 
@@ -91,12 +95,7 @@ def prop_logit(events: ArrayLike, n: ArrayLike, add: float = 0.5) -> Effect:
     Sweeting, Sutton & Lambert (2004, Stat Med 23:1351-1375) for the
     continuity correction.
     """
-    x, n = _f(events), _f(n)
-    _check_prop(x, n)
-    m = n - x
-    zero = (x == 0) | (m == 0)
-    x = np.where(zero, x + add, x)
-    m = np.where(zero, m + add, m)
+    x, m = _events_and_non_events(events, n, add)
     return Effect(np.log(x / m), 1.0 / x + 1.0 / m)
 
 
