@@ -33,6 +33,7 @@ from analysis.figures.style import OKABE_ITO, plain_label, plain_log_axis  # noq
 from analysis.stats.effects import back_transform
 from analysis.stats.numeric import z_for_level
 from analysis.stats.pooling import PoolResult  # noqa: E402
+from analysis.text import p_text
 
 __all__ = ["OKABE_ITO", "forest_plot", "save_figure", "transform_for"]
 
@@ -191,7 +192,7 @@ def forest_plot(
     # --- footer
     het = (
         f"I\u00b2 = {result.i2:.1f}%, \u03c4\u00b2 = {result.tau2:.4g}, Q = {result.q:.2f} "
-        f"(df = {result.q_df}, p = {result.q_p:.3g})" if k >= 2 else "heterogeneity not estimable (k = 1)"
+        f"(df = {result.q_df}, {p_text(result.q_p)})" if k >= 2 else "heterogeneity not estimable (k = 1)"
     )
     footer = (
         f"\u03c4\u00b2 estimator: {_METHOD_NAMES[result.method]}; CI: {_CI_NAMES[result.ci_method]}; "

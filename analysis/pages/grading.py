@@ -34,6 +34,7 @@ from analysis.pages.names import reader_text
 from analysis.pages.report import counted, proportion  # noqa: E402
 from analysis.stats import effects  # noqa: E402
 from analysis.stats.numeric import normal_quantile, z_for_level
+from analysis.text import p_text
 
 LEVELS = ("very low", "low", "moderate", "high")
 SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯", "no evidence": "—"}
@@ -452,5 +453,5 @@ def judgements_from_synthesis(k: int, ci_low: float, ci_high: float, i2: float, 
     level = "very_serious" if crosses and few else "serious" if reasons else "not_serious"
     out["imprecision"] = (level, "Computed from the pooled analysis: " + ("; ".join(reasons) if reasons else f"the CI excludes no effect and {basis}") + ".")
     if k >= EGGER_MIN_TRIALS and egger_p is not None:
-        out["publication_bias"] = ("suspected" if egger_p < EGGER_P else "undetected", f"Computed: Egger's test p = {egger_p:.2g} ({k} trials).")
+        out["publication_bias"] = ("suspected" if egger_p < EGGER_P else "undetected", f"Computed: Egger's test {p_text(egger_p)} ({k} trials).")
     return out

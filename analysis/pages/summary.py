@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.data import load_table
 from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, group_of
 from analysis.pages import synthesis as S
-from analysis.text import counted
+from analysis.text import counted, p_text
 
 
 @dataclass
@@ -154,7 +154,7 @@ def findings(data_dir: str | None = None) -> Findings:
     f.counts["all_rct_pain_direction"] = (pain.favour + pain.against + pain.no_direction, None)
     rows["all_rct_pain_direction"] = {
         "Outcome": "Pain, direction of effect in every trial", "Risk with placebo or active placebo": "", "Risk with ketamine": "",
-        "Relative effect (95% CI)": f"{pain.favour} of {pain.favour + pain.against} favour ketamine (sign test p = {pain.p:.2g})" if pain.favour + pain.against else "no direction stated",
+        "Relative effect (95% CI)": f"{pain.favour} of {pain.favour + pain.against} favour ketamine (sign test {p_text(pain.p)})" if pain.favour + pain.against else "no direction stated",
         "Trials (patient-periods)": trials("all_rct_pain_direction"), "Certainty": certainty("all_rct_pain_direction"),
         "Comments": f"{counted(pain.no_direction, 'trial')} stated no difference or no clear direction; sizes of effect not combined."}
     f.counts["all_rct_harms_direction"] = (harms.favour + harms.against + harms.no_direction, None)

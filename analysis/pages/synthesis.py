@@ -37,7 +37,7 @@ from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, arm_label, arm_r
 from analysis.figures.style import OKABE_ITO, plain_label
 from analysis.stats import effects
 from analysis.stats.pooling import PoolResult, pool
-from analysis.text import counted
+from analysis.text import counted, p_text
 
 DOMAINS = ("pain", "function", "mood", "harms")
 DOMAIN_TITLES = {"pain": "Pain", "function": "Function", "mood": "Mood", "harms": "Harms"}
@@ -280,7 +280,7 @@ class SignTest:
         if n == 0:
             return f"no trial states a direction for {self.domain}"
         return (f"{self.favour} of {n} trials with a direction favour ketamine ({100 * self.share:.0f}%, 95% CI {100 * self.low:.0f}–{100 * self.high:.0f}%, "
-                f"Clopper–Pearson; sign test p = {self.p:.3g}); {counted(self.no_direction, 'trial')} stated no difference or an unclear direction")
+                f"Clopper–Pearson; sign test {p_text(self.p)}); {counted(self.no_direction, 'trial')} stated no difference or an unclear direction")
 
 
 def sign_test(directions: pd.DataFrame, domain: str, verified_only: bool = False) -> SignTest:
@@ -425,7 +425,7 @@ def by_condition(meta: BinaryMeta) -> tuple[pd.DataFrame, str]:
     if pooled_groups["group"].nunique() >= 2:
         es = effects.log_risk_ratio(pooled_groups["e1"], pooled_groups["n1"], pooled_groups["e2"], pooled_groups["n2"])
         sub = subgroup_analysis(es.yi, es.vi, list(pooled_groups["group"]), method="REML", ci="hk")
-        test = f"test for subgroup differences: Q = {sub.q_between:.2f}, df = {sub.df}, p = {sub.p:.2g}"
+        test = f"test for subgroup differences: Q = {sub.q_between:.2f}, df = {sub.df}, {p_text(sub.p)}"
     else:
         test = "no test for subgroup differences: fewer than two conditions have two or more trials"
     return pd.DataFrame(rows), test

@@ -1,4 +1,4 @@
-"""Values from the data reach Markdown as text: no script, image, heading, link or frame can be injected."""
+"""analysis/text.py: values from the data reach Markdown as text (no script, image, heading, link or frame can be injected), and p-values are written as journals print them."""
 
 from __future__ import annotations
 
@@ -28,3 +28,21 @@ def test_data_values_render_as_text(value):
 def test_plain_text_is_unchanged_apart_from_spaces():
     assert markdown_text("Ketamine 0.5 mg/kg over 40 minutes") == "Ketamine 0\\.5 mg/kg over 40 minutes"
     assert markdown_text("two\nlines") == "two lines"
+
+
+@pytest.mark.parametrize("p,shown", [
+    (4.01e-05, "p < 0.001"), (0.00099, "p < 0.001"), (0.0, "p < 0.001"),  # never e-notation
+    (0.001, "p = 0.001"), (0.0012, "p = 0.0012"), (0.034, "p = 0.034"), (0.123, "p = 0.12"), (0.05, "p = 0.05"),
+    (0.994, "p = 0.99"), (0.995, "p > 0.99"), (1.0, "p > 0.99"),  # never 'p = 1'
+])
+def test_p_values_are_written_as_journals_print_them(p, shown):
+    from analysis.text import p_text
+
+    assert p_text(p) == shown
+
+
+def test_a_p_value_outside_0_and_1_is_refused():
+    from analysis.text import p_text
+
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        p_text(1.2)
