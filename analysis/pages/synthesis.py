@@ -364,6 +364,27 @@ def direction_display(directions: pd.DataFrame, links: dict[str, str] | None = N
 # ---------------------------------------------------------------------------- evidence map
 
 
+def legend_in_columns(ax: Any, headings: tuple[str, ...], **options: Any) -> Any:
+    """The legend seaborn made for ``ax`` (one flat list, each variable's entries after its heading), redrawn with one
+    column per variable, its heading in bold at the top (the flat list, cut into columns, put headings mid-column)."""
+    from matplotlib.lines import Line2D
+
+    handles, labels = ax.get_legend_handles_labels()
+    starts = [labels.index(h) for h in headings]
+    assert starts == sorted(starts) and starts[0] == 0, f"the legend's headings are not in the order given: {labels}"
+    groups = [list(range(a, b)) for a, b in zip(starts, starts[1:] + [len(labels)])]
+    tallest = max(len(g) for g in groups)
+    blank = Line2D([], [], linestyle="none", marker=None)
+    cells: list[tuple[Any, str]] = []
+    for group in groups:  # matplotlib fills a legend column by column: each variable padded to the tallest
+        cells += [(handles[i], labels[i]) for i in group] + [(blank, "")] * (tallest - len(group))
+    legend = ax.legend([h for h, _ in cells], [t for _, t in cells], loc="upper center", ncol=len(groups), frameon=False, **options)
+    for text in legend.get_texts():
+        if text.get_text() in headings:
+            text.set_fontweight("bold")
+    return legend
+
+
 def evidence_map(studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[Figure, str]:
     """Every included randomised trial by condition and comparator, sized by participants, coloured by risk of bias (seaborn)."""
     import matplotlib.pyplot as plt
@@ -395,7 +416,7 @@ def evidence_map(studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[Figure, str]
     ax.set_xlabel("Comparator")
     ax.set_ylabel("")
     ax.grid(color="#eeeeee")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.16), ncol=3, fontsize=7, frameon=False)
+    legend_in_columns(ax, ("Risk of bias", "Participants", "Route"), bbox_to_anchor=(0.45, -0.16), fontsize=7, labelspacing=1.4)
     ax.set_title("The randomised trials: condition, comparator, size and risk of bias", fontsize=10)
     alt = (f"Evidence map of {counted(len(tr), 'randomised trial')} of ketamine for chronic pain. "
            + " ".join(f"{r}: {counted(int((tr['Condition'] == r).sum()), 'trial')} ({int(tr.loc[tr['Condition'] == r, 'Participants'].sum())} participants)." for r in rows)

@@ -256,3 +256,19 @@ def test_direction_display_links_trial_names_and_escapes_the_rest():
     table = S.direction_display(directions, links={"a": '<a href="references.html#cite-a">Alpha</a>'})
     assert list(table["Trial"]) == ['<a href="references.html#cite-a">Alpha</a>', "Beta &lt;b&gt;"]
     assert list(S.direction_display(directions)["Trial"]) == ["Alpha", "Beta <b>"]
+
+
+def test_the_evidence_map_legend_has_one_column_per_variable_headed_by_its_name():
+    """seaborn's legend is one flat list; cut into three columns it had put 'Route' at the foot of the sizes."""
+    from analysis.data import load_table
+
+    fig, _ = S.evidence_map(load_table("studies"), load_table("risk_of_bias"))
+    legend = fig.axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    height = len(texts) // 3  # three columns, filled one after the other (matplotlib's order)
+    assert len(texts) == 3 * height, texts
+    for column, heading in enumerate(("Risk of bias", "Participants", "Route")):
+        cells = texts[column * height:(column + 1) * height]
+        assert cells[0] == heading, texts
+        assert all(c not in ("Risk of bias", "Participants", "Route") for c in cells[1:]), texts
+    assert {t.get_text() for t in legend.get_texts() if t.get_fontweight() == "bold"} == {"Risk of bias", "Participants", "Route"}
