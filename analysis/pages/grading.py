@@ -189,7 +189,8 @@ def computed_inputs(row: pd.Series, outcomes: pd.DataFrame, adverse_events: pd.D
         crosses = (md - half) < -MID_NRS < (md + half) or (md - half) < MID_NRS < (md + half)
         out["Against the MID"] = f"MD {md:.2f} (95% CI {md - half:.2f} to {md + half:.2f}); {'crosses' if crosses else 'does not cross'} the MID of {MID_NRS:g} point"
         pooled_sd = math.sqrt((k_arm["sd"] ** 2 + c_arm["sd"] ** 2) / 2)
-        out["Optimal information size"] = f"{ois_continuous(pooled_sd)} participants (SD {pooled_sd:.2f}, MID {MID_NRS:g}, α 0.05, power 0.8)"
+        out["Optimal information size"] = (f"{ois_continuous(pooled_sd, alpha=OIS_ALPHA, power=OIS_POWER)} participants "
+                                           f"(SD {pooled_sd:.2f}, MID {MID_NRS:g}, α {OIS_ALPHA:g}, power {OIS_POWER:g})")
     elif row["evidence_table"] == "outcomes" and "ketamine" in arms and len(arms) >= 2 and "events" in rows and rows["events"].notna().all():
         # counts of patients with the outcome in each arm (responders): a risk, not a difference on a pain scale; the
         # pooled analysis computes the information size from its control arms' risk (judgements_from_synthesis)
@@ -440,8 +441,8 @@ def judgements_from_synthesis(k: int, ci_low: float, ci_high: float, i2: float, 
     if control is not None and size is not None and control[1] > 0:
         try:
             ois = ois_dichotomous(control[0] / control[1], relative_reduction=-OIS_RELATIVE_INCREASE, alpha=OIS_ALPHA, power=OIS_POWER)
-        except ValueError:
-            ois = None
+        except ValueError:  # no responder in the control arms, or too many for the increase: the rule of thumb below
+            pass
     if ois is not None and size is not None and control is not None:
         few = size < ois
         basis = (f"{size} patient-periods, {'fewer than' if few else 'at least'} the optimal information size of {ois:,} "
