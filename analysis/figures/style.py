@@ -4,6 +4,7 @@
 * :data:`OKABE_ITO`, the colour-blind-safe palette of Okabe and Ito (2008), used by every figure;
 * :func:`plain_label`: text from the data as matplotlib shows it literally (never as mathtext);
 * :func:`plain_log_axis`: a logarithmic x axis labelled with plain numbers (0.5, 1, 2), as every ratio is shown;
+* :func:`legend_in_columns`: a seaborn legend of several variables, one column each under its heading;
 * :func:`html_figure`: a matplotlib figure shown in a book page with alt text and a caption
   computed from the data, as SVG (:func:`figure_image`).
 
@@ -27,7 +28,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from IPython.display import HTML  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
@@ -65,6 +69,25 @@ def plain_log_axis(ax: plt.Axes) -> None:
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def legend_in_columns(ax: plt.Axes, headings: tuple[str, ...], **options: object) -> Legend:
+    """The legend seaborn made for ``ax`` (one flat list, each variable's entries after its heading), redrawn with one
+    column per variable, its heading in bold at the top (the flat list, cut into columns, put headings mid-column)."""
+    handles, labels = ax.get_legend_handles_labels()
+    starts = [labels.index(h) for h in headings]
+    assert starts == sorted(starts) and starts[0] == 0, f"the legend's headings are not in the order given: {labels}"
+    groups = [list(range(a, b)) for a, b in zip(starts, starts[1:] + [len(labels)])]
+    tallest = max(len(g) for g in groups)
+    blank = Line2D([], [], linestyle="none", marker=None)
+    cells: list[tuple[Artist, str]] = []
+    for group in groups:  # matplotlib fills a legend column by column: each variable padded to the tallest
+        cells += [(handles[i], labels[i]) for i in group] + [(blank, "")] * (tallest - len(group))
+    legend = ax.legend([h for h, _ in cells], [t for _, t in cells], loc="upper center", ncol=len(groups), frameon=False, **options)
+    for text in legend.get_texts():
+        if text.get_text() in headings:
+            text.set_fontweight("bold")
+    return legend
 
 
 def png_bytes(fig: Figure, dpi: int = 200) -> bytes:

@@ -34,7 +34,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.data.rules import CONDITION_GROUPS, GROUP_TITLES, arm_label, arm_role, group_of, may_pool, time_window, why_not_pooled
-from analysis.figures.style import OKABE_ITO, plain_label
+from analysis.figures.style import OKABE_ITO, legend_in_columns, plain_label
 from analysis.stats import effects
 from analysis.stats.pooling import PoolResult, pool
 from analysis.text import counted, p_text
@@ -362,27 +362,6 @@ def direction_display(directions: pd.DataFrame, links: dict[str, str] | None = N
 
 
 # ---------------------------------------------------------------------------- evidence map
-
-
-def legend_in_columns(ax: Any, headings: tuple[str, ...], **options: Any) -> Any:
-    """The legend seaborn made for ``ax`` (one flat list, each variable's entries after its heading), redrawn with one
-    column per variable, its heading in bold at the top (the flat list, cut into columns, put headings mid-column)."""
-    from matplotlib.lines import Line2D
-
-    handles, labels = ax.get_legend_handles_labels()
-    starts = [labels.index(h) for h in headings]
-    assert starts == sorted(starts) and starts[0] == 0, f"the legend's headings are not in the order given: {labels}"
-    groups = [list(range(a, b)) for a, b in zip(starts, starts[1:] + [len(labels)])]
-    tallest = max(len(g) for g in groups)
-    blank = Line2D([], [], linestyle="none", marker=None)
-    cells: list[tuple[Any, str]] = []
-    for group in groups:  # matplotlib fills a legend column by column: each variable padded to the tallest
-        cells += [(handles[i], labels[i]) for i in group] + [(blank, "")] * (tallest - len(group))
-    legend = ax.legend([h for h, _ in cells], [t for _, t in cells], loc="upper center", ncol=len(groups), frameon=False, **options)
-    for text in legend.get_texts():
-        if text.get_text() in headings:
-            text.set_fontweight("bold")
-    return legend
 
 
 def evidence_map(studies: pd.DataFrame, rob: pd.DataFrame) -> tuple[Figure, str]:

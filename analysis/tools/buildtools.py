@@ -46,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -325,15 +326,15 @@ def footer_html(repository: str, version: str, date: str) -> str:
 FIGURE_FILE = re.compile(r"figure-[0-9a-f]{16}\.(?:svg|png)")  # a figure file, named by its content (analysis/tools/numbering.py)
 
 
-def remove_unused_figures(out: Path) -> list[str]:
-    """Delete the figure files of ``out/_images`` that no page of the built site shows any more; return their names.
+def remove_unused_figures(out: Path, shown: set[str]) -> list[str]:
+    """Delete the figure files of ``out/_images`` that are not in ``shown`` (the figure files the built pages name);
+    return their names.
 
     A figure file is named by its content, so a changed figure is a new file; the old one, left by an earlier
     build, would otherwise be published with the site for ever."""
     folder = out / "_images"
     if not folder.is_dir():
         return []
-    shown = {m.group(0) for path in out.rglob("*.html") for m in FIGURE_FILE.finditer(path.read_text(encoding="utf-8"))}
     unused = sorted(p.name for p in folder.iterdir() if FIGURE_FILE.fullmatch(p.name) and p.name not in shown)
     for name in unused:
         (folder / name).unlink()
@@ -343,22 +344,41 @@ def remove_unused_figures(out: Path) -> list[str]:
 VERSION_SPAN = re.compile(r'<span class="review-data-version">[^<]*</span>')
 
 
-def relabel_data_version(out: Path, version: str) -> int:
-    """Show the data version ``version`` wherever a page of the built site ``out`` names it (footer and text:
-    :func:`version_span`); return how many files changed (rewritten only then).
+def relabelled(text: str, version: str) -> str:
+    """A built page's text with every data version it names (footer and text: :func:`version_span`) made ``version``.
 
     The configuration holds the released version only (a change to it would make Sphinx write, or read, every
-    page again); whether the data differ from that release is known only now, and every page must say so, those
-    Sphinx wrote in this build and those it kept from an earlier one alike."""
+    page again); whether the data differ from that release is known only at the end of the build, and every page
+    must say so, those Sphinx wrote in this build and those it kept from an earlier one alike (:func:`finish_site`)."""
     shown = version_span(version)
-    changed = 0
-    for path in sorted(out.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
-        fixed = VERSION_SPAN.sub(lambda _m: shown, text)
-        if fixed != text:
-            path.write_text(fixed, encoding="utf-8")
-            changed += 1
-    return changed
+    return VERSION_SPAN.sub(lambda _m: shown, text)
+
+
+@dataclass
+class Finished:
+    """What :func:`finish_site` did: how many pages it rewrote, and the figure files it removed."""
+
+    rewritten: int
+    removed_figures: list[str]
+
+
+def finish_site(out: Path, version: str) -> Finished:
+    """The last changes to the built site ``out``, in one pass over its pages (each read once, rewritten only if it
+    changed): the accessibility repairs of the theme's and docutils' HTML (axe-core findings; ``html_fixes.repair``),
+    the data version ``version`` (:func:`relabelled`); then the figure files no page names are removed
+    (:func:`remove_unused_figures`), and Font Awesome's script, which no page loads any more."""
+    from analysis.tools.html_fixes import drop_icon_script, repair, rewrite_pages
+
+    shown: set[str] = set()
+
+    def finish(text: str) -> str:
+        text = relabelled(repair(text), version)
+        shown.update(FIGURE_FILE.findall(text))
+        return text
+
+    rewritten = rewrite_pages(out, finish)
+    drop_icon_script(out)
+    return Finished(rewritten, remove_unused_figures(out, shown))
 
 
 def _on_config_inited(app: Any, config: Any) -> None:
@@ -371,7 +391,7 @@ def _on_config_inited(app: Any, config: Any) -> None:
     from analysis.pages.changes import UNRELEASED
 
     released = version.removesuffix(f" {UNRELEASED}")
-    options["extra_footer"] = footer_html(repository, released, date)  # " with changes not yet released": relabel_data_version
+    options["extra_footer"] = footer_html(repository, released, date)  # " with changes not yet released": finish_site
     config.html_theme_options = options
     substitutions = dict(getattr(config, "myst_substitutions", None) or {})
     substitutions.setdefault("repository", f"the repository at [{repository}]({repository})" if repository
@@ -381,7 +401,7 @@ def _on_config_inited(app: Any, config: Any) -> None:
     # release it names): a page shows it as {{ data_version }}, and executes again only when its own inputs change.
     # The substitution and the footer (configuration values: a change makes Sphinx read, or write, every page again)
     # hold the released version only, which changes with a release; " with changes not yet released" is added to
-    # every page of the built site at the end of the build (relabel_data_version, from _on_build_finished).
+    # every page of the built site at the end of the build (finish_site, from _on_build_finished).
     substitutions["data_version"] = version_span(released)
     config.myst_substitutions = substitutions
     app.ketamine_review_data_version = (version, released)  # read by _on_build_finished and the data page
@@ -724,7 +744,7 @@ RESULTS_CODE = "from analysis.pages.results import results"
 RESULTS_SCRIPT = ("import json, sys; from analysis.pages.results import results; "
                   "text = json.dumps(results(sys.argv[1]), indent=1, ensure_ascii=False, allow_nan=False); "
                   "open(sys.argv[2], 'w', encoding='utf-8').write(text)")
-ResultsJob = tuple[subprocess.Popen, dict[str, str], Path]  # the process, the inputs it was started from, its output file
+ResultsJob = tuple[subprocess.Popen, dict[str, str], Path, Path]  # the process, the inputs it was started from, its output file, its reads log
 
 
 def start_results_json(root: Path, work: Path) -> ResultsJob | None:
@@ -750,7 +770,7 @@ def start_results_json(root: Path, work: Path) -> ResultsJob | None:
     reads.write_text("", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-c", RESULTS_SCRIPT, str(root / "data"), str(partial)], cwd=root,
                                env=dict(os.environ, **{READS_LOG_ENV: str(reads)}), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return process, inputs, partial
+    return process, inputs, partial, reads
 
 
 def results_json(root: Path, work: Path, started: ResultsJob | None | str = "not started") -> Path:
@@ -761,13 +781,13 @@ def results_json(root: Path, work: Path, started: ResultsJob | None | str = "not
     cached, manifest_path = work / "results.json", work / "results.inputs.json"
     if started is None:
         return cached
-    process, inputs, partial = started
+    process, inputs, partial, reads = started
     _out, err = process.communicate()
     if process.returncode != 0:
         partial.unlink(missing_ok=True)
         raise RuntimeError(f"computing the book's results (results.json) failed:\n{err[-4000:]}")
     partial.replace(cached)
-    read = {input_key(Path(line), root) for line in (work / "results.reads").read_text(encoding="utf-8").splitlines() if line.strip()}
+    read = {input_key(Path(line), root) for line in reads.read_text(encoding="utf-8").splitlines() if line.strip()}
     if read:  # the data files it did not read are not its inputs (nothing logged: every data file stays one, to be safe)
         inputs = {k: v for k, v in inputs.items() if k in read or not k.startswith("data/")}
     manifest_path.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
@@ -840,11 +860,7 @@ def _on_build_finished(app: Any, exception: Exception | None) -> None:
     mathjax = root / "theme" / "mathjax"
     if mathjax.is_dir():
         shutil.copytree(mathjax, out / "_static" / "mathjax", dirs_exist_ok=True)
-    from analysis.tools.html_fixes import repair_site
-
-    repair_site(out)  # accessibility repairs of the theme's and docutils' HTML (axe-core findings)
-    relabel_data_version(out, version)
-    remove_unused_figures(out)
+    finish_site(out, version)
 
 
 def _on_html_page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:

@@ -26,6 +26,7 @@ import functools
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 ICONS_FILE = Path(__file__).resolve().parents[2] / "theme" / "fontawesome-icons.json"
@@ -100,16 +101,20 @@ def repair(text: str) -> str:
     return text
 
 
-def repair_site(out: Path) -> int:
-    """Apply :data:`REPAIRS` to every HTML page under ``out``; return how many files changed (rewritten only then)."""
+def rewrite_pages(out: Path, transform: Callable[[str], str]) -> int:
+    """Apply ``transform`` to every HTML page under ``out``, each read once; return how many files changed (rewritten
+    only then). The build passes every change it makes to the built pages as one transform (one pass over the site)."""
     changed = 0
     for path in sorted(out.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        fixed = repair(text)
+        fixed = transform(text)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
             changed += 1
-    # no page loads the script any more (inline_icons): it and its source map need not be published (4.7 MB)
+    return changed
+
+
+def drop_icon_script(out: Path) -> None:
+    """No page loads Font Awesome's script once :func:`inline_icons` has run: it and its source map (4.7 MB) are not published."""
     for name in ("fontawesome.js", "fontawesome.js.map"):
         (out / "_static" / "scripts" / name).unlink(missing_ok=True)
-    return changed

@@ -213,7 +213,7 @@ def test_changing_one_grade_judgement_changes_rating_table_and_heatmap(book: Pat
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert_re_executed(second.stdout, ("book/grades",), "data/certainty_ratings.csv")
     # The data now differ from their release: the foot of every page says so, also of a page that neither read the
-    # file nor was written again (its footer is relabelled in the built site: buildtools.relabel_data_version).
+    # file nor was written again (its footer is relabelled in the built site: buildtools.finish_site).
     written = re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", re.sub(r"\x1b\[[0-9;]*m", "", second.stdout))
     assert "book/grades" in written and "book/crps-retrospective" not in written, written
     assert " with changes not yet released " in page_text(root, "crps-retrospective")

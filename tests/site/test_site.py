@@ -392,11 +392,18 @@ TABLES_JS = """() => {
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
+def show_at(page, size: dict[str, int]) -> None:
+    """``page`` in front, at the viewport ``size`` (resized only if it is not at that size already). The pages open
+    side by side share one window, where only the page in front draws frames (a frame elsewhere waits about 2 s)."""
+    page.bring_to_front()
+    if page.viewport_size != size:
+        page.set_viewport_size(size)
+        page.wait_for_function(f"() => window.innerWidth === {size['width']}", polling=100)
+
+
 def tables_at(visit: Visit, viewport: dict[str, int]) -> list[dict]:
     """The page's tables measured at ``viewport`` (the page is resized; the caller restores it)."""
-    visit.page.bring_to_front()  # (see set_mode)
-    visit.page.set_viewport_size(viewport)
-    visit.page.wait_for_function(f"() => window.innerWidth === {viewport['width']}", polling=100)
+    show_at(visit.page, viewport)
     visit.page.evaluate(NEXT_FRAME)  # the resize and ResizeObserver handlers of table-scroll.js have run
     return visit.page.evaluate(TABLES_JS)
 
@@ -663,14 +670,8 @@ def axe_result(page) -> list[dict]:
 
 
 def set_mode(page, width: int, scheme: str) -> None:
-    """``page`` at ``width`` px in the light or dark ``scheme``, laid out and painted. The pages open side by side
-    share one window, where only the page in front draws frames (a frame elsewhere waits about 2 s): it is brought
-    to the front first."""
-    page.bring_to_front()
-    size = {"width": width, "height": 844 if width < 1000 else 900}
-    if page.viewport_size != size:
-        page.set_viewport_size(size)
-        page.wait_for_function(f"() => window.innerWidth === {width}", polling=100)
+    """``page`` at ``width`` px in the light or dark ``scheme``, in front, laid out and painted (:func:`show_at`)."""
+    show_at(page, {"width": width, "height": 844 if width < 1000 else 900})
     page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{scheme}'; document.documentElement.dataset.mode = '{scheme}'; }}")
     page.evaluate(SETTLED)
 
@@ -943,9 +944,7 @@ def test_printed_pages_cut_no_table_and_carry_the_data_version(visits):
             continue
         size = visit.page.viewport_size
         try:
-            visit.page.bring_to_front()  # (see set_mode)
-            visit.page.set_viewport_size({"width": 720, "height": 1000})
-            visit.page.wait_for_function("() => window.innerWidth === 720", polling=100)
+            show_at(visit.page, {"width": 720, "height": 1000})
             visit.page.emulate_media(media="print")
             visit.page.evaluate(NEXT_FRAME)  # the resize handlers have run
             found = visit.page.evaluate("""() => {

@@ -80,14 +80,14 @@ def test_pages_say_when_the_data_differ_from_their_release(tmp_path: Path):
     for name, text in pages.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
-    assert buildtools.relabel_data_version(tmp_path, unreleased) == 2
+    assert buildtools.finish_site(tmp_path, unreleased).rewritten == 2
     intro = (tmp_path / "book/intro.html").read_text(encoding="utf-8")
     assert intro == pages["book/intro.html"].replace(f">{released}<", f">{unreleased}<")
     assert intro.count(f">{unreleased}</span>") == 2  # the text and the footer
     assert "data version " + buildtools.version_span(unreleased) in (tmp_path / "book/kept.html").read_text(encoding="utf-8")
     assert (tmp_path / "search.html").read_text(encoding="utf-8") == pages["search.html"]
-    assert buildtools.relabel_data_version(tmp_path, unreleased) == 0  # nothing to change: nothing rewritten
-    assert buildtools.relabel_data_version(tmp_path, released) == 2
+    assert buildtools.finish_site(tmp_path, unreleased).rewritten == 0  # nothing to change: nothing rewritten
+    assert buildtools.finish_site(tmp_path, released).rewritten == 2
     assert (tmp_path / "book/intro.html").read_text(encoding="utf-8") == pages["book/intro.html"]
 
 
@@ -116,5 +116,5 @@ def test_figure_files_no_page_shows_are_removed_from_the_site(tmp_path: Path):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "a.html").write_text('<img src="../_images/figure-0123456789abcdef.svg">', encoding="utf-8")
     (tmp_path / "book" / "b.html").write_text('<a href="../_images/figure-fedcba9876543210.png">full size</a>', encoding="utf-8")
-    assert buildtools.remove_unused_figures(tmp_path) == ["figure-00000000000000aa.svg"]
+    assert buildtools.finish_site(tmp_path, "0.2.1").removed_figures == ["figure-00000000000000aa.svg"]
     assert sorted(p.name for p in images.iterdir()) == ["figure-0123456789abcdef.svg", "figure-fedcba9876543210.png", "logo.png"]

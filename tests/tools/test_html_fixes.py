@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.tools.html_fixes import citation_list_roles, icons, inline_icons, name_toctree_toggles, repair, repair_site
+from analysis.tools.html_fixes import citation_list_roles, drop_icon_script, icons, inline_icons, name_toctree_toggles, repair, rewrite_pages
 
 SIDEBAR = (
     '<li class="toctree-l1"><a class="reference internal" href="intro.html">Introduction</a></li>\n'
@@ -33,9 +33,9 @@ def test_the_site_is_repaired_in_place_and_only_where_needed(tmp_path: Path):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "a.html").write_text(SIDEBAR + CITATIONS, encoding="utf-8")
     (tmp_path / "b.html").write_text("<p>nothing to repair</p>", encoding="utf-8")
-    assert repair_site(tmp_path) == 1
+    assert rewrite_pages(tmp_path, repair) == 1
     assert (tmp_path / "book" / "a.html").read_text(encoding="utf-8") == repair(SIDEBAR + CITATIONS)
-    assert repair_site(tmp_path) == 0
+    assert rewrite_pages(tmp_path, repair) == 0
 
 
 HEADER = (
@@ -81,5 +81,5 @@ def test_the_published_site_carries_no_fontawesome_script(tmp_path: Path):
     (tmp_path / "_static" / "scripts").mkdir(parents=True)
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt", "bootstrap.js"):
         (tmp_path / "_static" / "scripts" / name).write_text("x", encoding="utf-8")
-    repair_site(tmp_path)
+    drop_icon_script(tmp_path)
     assert sorted(p.name for p in (tmp_path / "_static" / "scripts").iterdir()) == ["bootstrap.js", "fontawesome.js.LICENSE.txt"]
